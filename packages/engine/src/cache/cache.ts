@@ -1,0 +1,137 @@
+import {
+  Decimal,
+  ModelError,
+  Price,
+  type Bar,
+  type ClientOrderId,
+  type Instrument,
+  type InstrumentId,
+  type QuoteTick,
+  type TradeTick,
+  type UnixNanos,
+} from '@qubit/model';
+import type { Order } from '../orders/order.js';
+
+export interface OrderFilter {
+  readonly accountId?: string;
+  readonly botId?: string;
+  readonly instrumentId?: string;
+}
+
+/**
+ * The kernel's in-memory view of instruments, orders and the latest prices. Writers: the data side
+ * for prices, the ExecutionEngine for orders. Everyone else reads.
+ */
+export class Cache {
+  private readonly instrumentsById = new Map<string, Instrument>();
+  private readonly ordersById = new Map<string, Order>();
+  private readonly openOrders = new Map<string, Order>();
+  private readonly last = new Map<string, { price: Price; ts: UnixNanos }>();
+  private readonly quotes = new Map<string, QuoteTick>();
+  private readonly references = new Map<string, Price>();
+
+  addInstrument(instrument: Instrument): void {
+    this.instrumentsById.set(instrument.id, instrument);
+  }
+
+  instrument(id: string): Instrument | undefined {
+    return this.instrumentsById.get(id);
+  }
+
+  /** Like `instrument`, but an unknown id is an error that names it. */
+  requireInstrument(id: string, field = 'instrument_id'): Instrument {
+    const i = this.instrumentsById.get(id);
+    if (!i) throw new ModelError(field, `unknown instrument ${id}`);
+    return i;
+  }
+
+  instruments(): Instrument[] {
+    return [...this.instrumentsById.values()];
+  }
+
+  addOrder(order: Order): void {
+    if (this.ordersById.has(order.clientOrderId)) {
+      throw new ModelError('client_order_id', `order ${order.clientOrderId} already exists`);
+    }
+    this.ordersById.set(order.clientOrderId, order);
+    this.openOrders.set(order.clientOrderId, order);
+  }
+
+  order(clientOrderId: ClientOrderId | string): Order | undefined {
+    return this.ordersById.get(clientOrderId);
+  }
+
+  /** Call after an order changed so the open-order index stays right. */
+  orderUpdated(order: Order): void {
+    if (order.isClosed) this.openOrders.delete(order.clientOrderId);
+    else this.openOrders.set(order.clientOrderId, order);
+  }
+
+  /** Orders not yet in a terminal state (including ones not yet acknowledged by the venue). */
+  ordersOpen(filter: OrderFilter = {}): Order[] {
+    const out: Order[] = [];
+    for (const o of this.openOrders.values()) if (matches(o, filter)) out.push(o);
+    return out;
+  }
+
+  countOpen(filter: OrderFilter = {}): number {
+    let n = 0;
+    for (const o of this.openOrders.values()) if (matches(o, filter)) n++;
+    return n;
+  }
+
+  orders(filter: OrderFilter = {}): Order[] {
+    const out: Order[] = [];
+    for (const o of this.ordersById.values()) if (matches(o, filter)) out.push(o);
+    return out;
+  }
+
+  /** Last traded price (or bar close, or mid when only quotes arrive). */
+  lastPrice(instrumentId: InstrumentId | string): Price | undefined {
+    return this.last.get(instrumentId)?.price;
+  }
+
+  lastPriceTs(instrumentId: InstrumentId | string): UnixNanos | undefined {
+    return this.last.get(instrumentId)?.ts;
+  }
+
+  quote(instrumentId: InstrumentId | string): QuoteTick | undefined {
+    return this.quotes.get(instrumentId);
+  }
+
+  /** The reference price a daily band is measured from (previous settlement / close). */
+  referencePrice(instrumentId: InstrumentId | string): Price | undefined {
+    return this.references.get(instrumentId);
+  }
+
+  setReferencePrice(instrumentId: InstrumentId | string, price: Price): void {
+    this.references.set(instrumentId, price);
+  }
+
+  onTrade(t: TradeTick): void {
+    this.last.set(t.instrumentId, { price: t.price, ts: t.tsEvent });
+  }
+
+  onQuote(q: QuoteTick): void {
+    this.quotes.set(q.instrumentId, q);
+    if (!this.last.has(q.instrumentId)) {
+      // Until a trade prints, the mid is the best mark we have.
+      const mid = q.bidPrice.add(q.askPrice).div(TWO, q.bidPrice.precision + 1);
+      this.last.set(q.instrumentId, { price: Price.from(mid), ts: q.tsEvent });
+    }
+  }
+
+  onBar(b: Bar): void {
+    this.last.set(b.barType.instrumentId, { price: b.close, ts: b.tsEvent });
+  }
+}
+
+const TWO = Decimal.from(2);
+
+function matches(o: Order, f: OrderFilter): boolean {
+  return (
+    (f.accountId === undefined || o.accountId === f.accountId) &&
+    (f.botId === undefined || o.botId === f.botId) &&
+    (f.instrumentId === undefined || o.instrumentId === f.instrumentId)
+  );
+}

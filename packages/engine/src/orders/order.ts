@@ -1,0 +1,243 @@
+import {
+  Decimal,
+  OrderStatus,
+  Quantity,
+  Rounding,
+  type ClientOrderId,
+  type OrderEvent,
+  type OrderInitialized,
+  type OrderOwner,
+  type OrderTerms,
+  type Price,
+  type TradeId,
+  type UnixNanos,
+  type VenueOrderId,
+} from '@qubit/model';
+
+/** The outcome of applying an event: applied, ignored as a duplicate, or refused as illegal. */
+export type ApplyResult =
+  | { readonly kind: 'applied' }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'illegal'; readonly reason: string };
+
+const TERMINAL: ReadonlySet<OrderStatus> = new Set([
+  OrderStatus.DENIED,
+  OrderStatus.REJECTED,
+  OrderStatus.FILLED,
+  OrderStatus.CANCELED,
+  OrderStatus.EXPIRED,
+]);
+
+const WORKING: ReadonlySet<OrderStatus> = new Set([
+  OrderStatus.ACCEPTED,
+  OrderStatus.TRIGGERED,
+  OrderStatus.PARTIALLY_FILLED,
+  OrderStatus.PENDING_UPDATE,
+  OrderStatus.PENDING_CANCEL,
+]);
+
+/** Which event types each status accepts. Anything else is an illegal transition and is not applied. */
+const LEGAL: Readonly<Record<OrderStatus, ReadonlySet<OrderEvent['type']>>> = {
+  INITIALIZED: new Set(['OrderDenied', 'OrderSubmitted', 'OrderRejected']),
+  SUBMITTED: new Set(['OrderAccepted', 'OrderRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled']),
+  ACCEPTED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled']),
+  TRIGGERED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderFilled']),
+  PARTIALLY_FILLED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderFilled']),
+  PENDING_UPDATE: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled', 'OrderAccepted']),
+  PENDING_CANCEL: new Set(['OrderCanceled', 'OrderCancelRejected', 'OrderExpired', 'OrderFilled', 'OrderModifyRejected', 'OrderAccepted']),
+  DENIED: new Set(),
+  REJECTED: new Set(),
+  FILLED: new Set(),
+  CANCELED: new Set(),
+  EXPIRED: new Set(),
+};
+
+/**
+ * One order and its life. Only `apply` changes it, and only along the legal transitions above;
+ * fills are counted once per trade id and can never exceed the order quantity.
+ */
+export class Order implements OrderOwner, OrderTerms {
+  readonly traderId;
+  readonly accountId;
+  readonly botId;
+  readonly strategyId;
+  readonly instrumentId;
+  readonly clientOrderId: ClientOrderId;
+  readonly side;
+  readonly orderType;
+  readonly timeInForce;
+  readonly expireTime?: UnixNanos;
+  readonly postOnly;
+  readonly reduceOnly;
+  readonly reason;
+  readonly tsInit: UnixNanos;
+
+  quantity: Quantity;
+  price?: Price;
+  triggerPrice?: Price;
+  status: OrderStatus = OrderStatus.INITIALIZED;
+  venueOrderId?: VenueOrderId;
+  filledQty: Quantity;
+  /** Σ price × quantity of fills, exact. */
+  fillCost: Decimal = Decimal.ZERO;
+  triggered = false;
+  tsLast: UnixNanos;
+  readonly events: OrderEvent[] = [];
+  private readonly tradeIds = new Set<TradeId>();
+  /** Where PENDING_UPDATE / PENDING_CANCEL return to when the venue refuses the change. */
+  private statusBeforePending?: OrderStatus;
+
+  constructor(init: OrderInitialized) {
+    this.traderId = init.traderId;
+    this.accountId = init.accountId;
+    this.botId = init.botId;
+    this.strategyId = init.strategyId;
+    this.instrumentId = init.instrumentId;
+    this.clientOrderId = init.clientOrderId;
+    this.side = init.side;
+    this.orderType = init.orderType;
+    this.quantity = init.quantity;
+    this.price = init.price;
+    this.triggerPrice = init.triggerPrice;
+    this.timeInForce = init.timeInForce;
+    this.expireTime = init.expireTime;
+    this.postOnly = init.postOnly;
+    this.reduceOnly = init.reduceOnly;
+    this.reason = init.reason;
+    this.tsInit = init.tsInit;
+    this.tsLast = init.tsEvent;
+    this.filledQty = Quantity.zero(init.quantity.precision);
+    this.events.push(init);
+  }
+
+  get isOpen(): boolean {
+    return WORKING.has(this.status) || this.status === OrderStatus.SUBMITTED;
+  }
+
+  get isClosed(): boolean {
+    return TERMINAL.has(this.status);
+  }
+
+  get isInFlight(): boolean {
+    return (
+      this.status === OrderStatus.SUBMITTED ||
+      this.status === OrderStatus.PENDING_UPDATE ||
+      this.status === OrderStatus.PENDING_CANCEL
+    );
+  }
+
+  get leavesQty(): Quantity {
+    return Quantity.from(this.quantity.sub(this.filledQty));
+  }
+
+  /** Average fill price, exact to `scale` decimals (undefined before the first fill). */
+  avgPx(scale = this.quantity.precision + 8): Decimal | undefined {
+    return this.filledQty.isZero() ? undefined : this.fillCost.div(this.filledQty, scale, Rounding.HALF_EVEN);
+  }
+
+  hasTrade(tradeId: TradeId): boolean {
+    return this.tradeIds.has(tradeId);
+  }
+
+  /** Local transition when a modify is sent; undone by OrderModified / OrderModifyRejected. */
+  markPendingUpdate(): ApplyResult {
+    return this.markPending(OrderStatus.PENDING_UPDATE);
+  }
+
+  /** Local transition when a cancel is sent; undone by OrderCancelRejected. */
+  markPendingCancel(): ApplyResult {
+    return this.markPending(OrderStatus.PENDING_CANCEL);
+  }
+
+  apply(event: OrderEvent): ApplyResult {
+    if (event.clientOrderId !== this.clientOrderId) {
+      return { kind: 'illegal', reason: `event for ${event.clientOrderId} applied to order ${this.clientOrderId}` };
+    }
+    if (event.type === 'OrderFilled' && this.tradeIds.has(event.tradeId)) return { kind: 'duplicate' };
+    if (!LEGAL[this.status].has(event.type)) {
+      return { kind: 'illegal', reason: `${event.type} is not allowed when the order is ${this.status}` };
+    }
+    switch (event.type) {
+      case 'OrderDenied':
+        this.status = OrderStatus.DENIED;
+        break;
+      case 'OrderSubmitted':
+        this.status = OrderStatus.SUBMITTED;
+        break;
+      case 'OrderAccepted':
+        this.venueOrderId = event.venueOrderId;
+        // A late ack while a change is pending keeps the pending state.
+        if (this.status === OrderStatus.SUBMITTED) this.status = OrderStatus.ACCEPTED;
+        else if (this.statusBeforePending === OrderStatus.SUBMITTED) this.statusBeforePending = OrderStatus.ACCEPTED;
+        break;
+      case 'OrderRejected':
+        this.status = OrderStatus.REJECTED;
+        break;
+      case 'OrderModified': {
+        if (event.quantity.lt(this.filledQty)) {
+          return { kind: 'illegal', reason: `modified quantity ${event.quantity} is below the filled ${this.filledQty}` };
+        }
+        this.quantity = event.quantity;
+        if (event.price) this.price = event.price;
+        if (event.triggerPrice) this.triggerPrice = event.triggerPrice;
+        if (event.venueOrderId) this.venueOrderId = event.venueOrderId;
+        this.restoreFromPending();
+        if (this.filledQty.gte(this.quantity)) this.status = OrderStatus.FILLED;
+        break;
+      }
+      case 'OrderModifyRejected':
+      case 'OrderCancelRejected':
+        this.restoreFromPending();
+        break;
+      case 'OrderCanceled':
+        this.status = OrderStatus.CANCELED;
+        break;
+      case 'OrderExpired':
+        this.status = OrderStatus.EXPIRED;
+        break;
+      case 'OrderTriggered':
+        this.triggered = true;
+        if (this.status === OrderStatus.PENDING_UPDATE) this.statusBeforePending = OrderStatus.TRIGGERED;
+        else this.status = OrderStatus.TRIGGERED;
+        break;
+      case 'OrderFilled': {
+        const filled = this.filledQty.add(event.lastQty);
+        if (filled.gt(this.quantity)) {
+          return { kind: 'illegal', reason: `fill of ${event.lastQty} would take filled ${filled} above quantity ${this.quantity}` };
+        }
+        if (!this.venueOrderId) this.venueOrderId = event.venueOrderId;
+        this.tradeIds.add(event.tradeId);
+        this.filledQty = Quantity.from(filled).withPrecision(this.quantity.precision);
+        this.fillCost = this.fillCost.add(event.lastPx.mul(event.lastQty));
+        if (this.filledQty.eq(this.quantity)) this.status = OrderStatus.FILLED;
+        else if (this.status === OrderStatus.PENDING_CANCEL || this.status === OrderStatus.PENDING_UPDATE) {
+          this.statusBeforePending = OrderStatus.PARTIALLY_FILLED;
+        } else this.status = OrderStatus.PARTIALLY_FILLED;
+        break;
+      }
+      case 'OrderInitialized':
+        return { kind: 'illegal', reason: 'an order is initialized only once' };
+    }
+    this.tsLast = event.tsEvent;
+    this.events.push(event);
+    return { kind: 'applied' };
+  }
+
+  private markPending(status: OrderStatus): ApplyResult {
+    if (!WORKING.has(this.status) && this.status !== OrderStatus.SUBMITTED) {
+      return { kind: 'illegal', reason: `cannot ${status === OrderStatus.PENDING_CANCEL ? 'cancel' : 'modify'} an order that is ${this.status}` };
+    }
+    if (this.status !== OrderStatus.PENDING_UPDATE && this.status !== OrderStatus.PENDING_CANCEL) {
+      this.statusBeforePending = this.status;
+    }
+    this.status = status;
+    return { kind: 'applied' };
+  }
+
+  private restoreFromPending(): void {
+    if (this.status === OrderStatus.PENDING_UPDATE || this.status === OrderStatus.PENDING_CANCEL) {
+      this.status = this.statusBeforePending ?? OrderStatus.ACCEPTED;
+      this.statusBeforePending = undefined;
+    }
+  }
+}
