@@ -1,6 +1,7 @@
 /**
  * The dependency rule of ARCHITECTURE.md §3, checked in CI:
- * model ← engine ← services ← apps; model ← sdk (its testing entry may drive the engine);
+ * model ← engine ← services ← apps; model ← indicators (pure math, used by engine and sdk); model ← sdk (its testing
+ * entry may drive the engine);
  * adapters depend on model and the engine's port types; bots use only model and sdk; apps never import apps.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -19,14 +20,21 @@ module.exports = {
       severity: 'error',
       comment: 'the engine imports only model (never an adapter, a service, the sdk or an app)',
       from: { path: '^packages/engine/' },
-      to: { path: '^(packages/(?!model/|engine/)|apps/|bots/|bench/)' },
+      to: { path: '^(packages/(?!model/|engine/|indicators/)|apps/|bots/|bench/)' },
+    },
+    {
+      name: 'indicators-only-model',
+      severity: 'error',
+      comment: 'indicators are pure math over model numbers, usable by the engine (features) and by bots (via the sdk)',
+      from: { path: '^packages/indicators/' },
+      to: { path: '^(packages/(?!model/|indicators/)|apps/|bots/|bench/)' },
     },
     {
       name: 'sdk-only-model',
       severity: 'error',
       comment: 'the sdk contract depends only on model; only its testing harness may drive the engine',
       from: { path: '^packages/sdk/src/(?!testing/)' },
-      to: { path: '^(packages/(?!model/|sdk/)|apps/|bots/|bench/)' },
+      to: { path: '^(packages/(?!model/|sdk/|indicators/)|apps/|bots/|bench/)' },
     },
     {
       name: 'sdk-testing-no-adapters',

@@ -56,3 +56,4 @@ export * from './numbers/price.js';
 export * from './numbers/quantity.js';
 export * from './numbers/rounding.js';
 export * from './events/risk-events.js';
+export * from './wire/index.js';

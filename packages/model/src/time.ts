@@ -39,6 +39,8 @@ export function isoToNanos(text: string, field = 'timestamp'): UnixNanos {
   const zone = m[4] ?? 'Z';
   const ms = Date.parse(`${m[1]}T${time.length === 5 ? time + ':00' : time}${zone === 'Z' ? 'Z' : zone}`);
   if (Number.isNaN(ms)) throw new ModelError(field, `"${text}" is not a valid date`);
+  const [y, mo, d] = (m[1] ?? '').split('-').map(Number) as [number, number, number];
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) throw new ModelError(field, `"${text}" is not a valid date`);
   const frac = (m[3] ?? '').padEnd(9, '0');
   return BigInt(ms) * NANOS_PER_MILLI + BigInt(frac);
 }

@@ -93,7 +93,11 @@ export function instrumentFromSpec(spec: InstrumentSpec, field = 'instrument'): 
   const cur = (key: 'base_currency' | 'quote_currency' | 'settlement_currency', fallback?: string): Currency => {
     const code = spec[key] ?? fallback;
     if (code === undefined) throw new ModelError(`${field}.${key}`, 'is required');
-    return currency(code, cp[code] ?? 8);
+    try {
+      return currency(code, cp[code] ?? 8);
+    } catch (err) {
+      throw new ModelError(`${field}.${key}`, err instanceof ModelError ? err.reason : String(err));
+    }
   };
   const baseCurrency = cur('base_currency');
   const quoteCurrency = cur('quote_currency');

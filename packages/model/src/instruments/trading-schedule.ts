@@ -33,6 +33,12 @@ export interface TradingSchedule {
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export function validateSchedule(s: TradingSchedule, field = 'sessions'): TradingSchedule {
+  if (s === null || typeof s !== 'object') throw new ModelError(field, 'expected an object');
+  // Without a zone Intl would silently use the host's, so the same config would trade different hours on two machines.
+  if (typeof s.timeZone !== 'string' || s.timeZone.length === 0) {
+    throw new ModelError(`${field}.timeZone`, 'is required (an IANA time zone such as Asia/Ho_Chi_Minh)');
+  }
+  if (!Array.isArray(s.sessions)) throw new ModelError(`${field}.sessions`, 'must be a list of sessions');
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: s.timeZone });
   } catch {
@@ -42,6 +48,9 @@ export function validateSchedule(s: TradingSchedule, field = 'sessions'): Tradin
     throw new ModelError(`${field}.weekdays`, 'must be ISO weekdays 1 (Monday) .. 7 (Sunday)');
   }
   s.sessions.forEach((x, i) => {
+    if (!Object.values(SessionPhase).includes(x.phase)) {
+      throw new ModelError(`${field}.sessions[${i}].phase`, `"${String(x.phase)}" is not one of ${Object.values(SessionPhase).join(', ')}`);
+    }
     for (const k of ['start', 'end'] as const) {
       if (!HHMM.test(x[k])) throw new ModelError(`${field}.sessions[${i}].${k}`, `"${x[k]}" is not HH:MM`);
     }

@@ -13,7 +13,7 @@ export function currency(code: string, precision: number): Currency {
   if (typeof code !== 'string' || !CODE_RE.test(code)) {
     throw new ModelError('currency', `"${String(code)}" is not a currency code (2-12 of A-Z, 0-9)`);
   }
-  checkScale(precision, `currency ${code} precision`);
+  checkScale(precision, `currency ${code} precision`, 18);
   return Object.freeze({ code, precision });
 }
 

@@ -9,8 +9,11 @@ for (let i = 0, p = 1n; i <= 2 * MAX_SCALE + 2; i++, p *= 10n) POW10.push(p);
 
 export function pow10(n: number): bigint {
   const p = POW10[n];
-  if (p === undefined) throw new RangeError(`scale ${n} is outside 0..${POW10.length - 1}`);
-  return p;
+  if (p !== undefined) return p;
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`scale ${n} is not a non-negative integer`);
+  // Products of products can exceed the table; compute and remember.
+  for (let i = POW10.length; i <= n; i++) POW10.push(POW10[i - 1]! * 10n);
+  return POW10[n]!;
 }
 
 const DECIMAL_RE = /^([+-])?(\d+)(?:\.(\d+))?$/;
@@ -101,7 +104,7 @@ export class Decimal {
     return new Decimal(align(this, s) - align(other, s), s);
   }
 
-  /** Exact product; the scale is the sum of both scales (reduced again by trimming trailing zeros past MAX_SCALE*2). */
+  /** Exact product; the scale is the sum of both scales. */
   mul(other: Decimal): Decimal {
     return new Decimal(this.units * other.units, this.scale + other.scale);
   }
@@ -220,9 +223,10 @@ export class Decimal {
   }
 }
 
-export function checkScale(scale: number, field: string): void {
-  if (!Number.isInteger(scale) || scale < 0 || scale > 2 * MAX_SCALE + 2) {
-    throw new ModelError(field, `precision must be an integer in 0..${MAX_SCALE}, got ${scale}`);
+/** Scales of intermediate results (products) may exceed MAX_SCALE; values a user gives may not. */
+export function checkScale(scale: number, field: string, max = 4 * MAX_SCALE): void {
+  if (!Number.isInteger(scale) || scale < 0 || scale > max) {
+    throw new ModelError(field, `precision must be an integer in 0..${max}, got ${scale}`);
   }
 }
 

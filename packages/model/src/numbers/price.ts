@@ -20,7 +20,7 @@ export class Price extends Decimal {
 
   /** From scaled integer units: `Price.fromUnits(4200010n, 2)` is 42000.10. */
   static fromUnits(units: bigint, precision: number, field = 'price'): Price {
-    checkScale(precision, field);
+    checkScale(precision, field, MAX_SCALE);
     return new Price(units, precision);
   }
 

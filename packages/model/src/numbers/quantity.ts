@@ -14,7 +14,7 @@ export class Quantity extends Decimal {
   }
 
   static fromUnits(units: bigint, precision: number, field = 'quantity'): Quantity {
-    checkScale(precision, field);
+    checkScale(precision, field, MAX_SCALE);
     return Quantity.make(units, precision, field);
   }
 

@@ -1,0 +1,572 @@
+import {
+  OrderStatus,
+  RejectReason,
+  parseInstrumentId,
+  type CancelAllOrders,
+  type CancelOrder,
+  type ModifyOrder,
+  type OrderDenied,
+  type OrderEvent,
+  type OrderEventBase,
+  type OrderInitialized,
+  type SubmitOrder,
+  type TradingCommand,
+} from '@qubit/model';
+import type { Bus, BusMessage } from '../bus/message-bus.js';
+import { Topic, portfolioKey } from '../bus/topics.js';
+import type { Cache } from '../cache/cache.js';
+import type { Clock } from '../clock/clock.js';
+import type { IdGenerator } from '../ids/id-generator.js';
+import { Order } from '../orders/order.js';
+import type { ExecutionClient } from '../ports/execution-client.js';
+import type { ExecutionJournal } from '../ports/execution-journal.js';
+import { BoundedMap } from './bounded-map.js';
+import type { ExecutionAnomaly } from './execution-anomaly.js';
+
+/** The consumer groups the engine subscribes with. */
+export const ExecutionGroup = {
+  /** Creates orders from trading.signals, beside risk stage 1 (which uses its own group). */
+  ORDERS: 'execution-orders',
+  /** Everything else: decisions, commands. */
+  COMMANDS: 'execution',
+} as const;
+
+export interface ExecutionEngineOptions {
+  readonly bus: Bus;
+  readonly cache: Cache;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly journal: ExecutionJournal;
+  readonly clients?: readonly ExecutionClient[];
+  /** How many command ids (and early denials) are remembered to recognise redeliveries; default 100 000. */
+  readonly memory?: number;
+}
+
+/** What a kill switch or an operator asks `cancelAll` for: every field but the scope is filled in. */
+export type CancelAllScope = Omit<CancelAllOrders, 'type' | 'commandId' | 'tsInit'>;
+
+/** One unit of work; a promise only when an asynchronous journal is involved. */
+type Step = void | Promise<void>;
+
+interface Context {
+  readonly clientOrderId: string;
+  readonly accountId?: string;
+  readonly eventType: string;
+  /** Undoes bookkeeping done before the work failed (so a redelivery may try again). */
+  readonly onFailure?: () => void;
+}
+
+/**
+ * Turns approved commands into venue calls and venue reports into order state, with a write-ahead
+ * journal in between: a command is journaled before any venue sees it and a report is journaled before it
+ * changes an order. It is the single writer of orders in the Cache.
+ *
+ * With a synchronous journal everything happens inside the bus delivery, deterministically. With an
+ * asynchronous one the engine keeps a promise chain so that work still runs one piece at a time in arrival
+ * order; `whenIdle()` resolves when the chain is empty.
+ *
+ * CancelAllOrders is carried out as one CancelOrder per open order in scope, sent to each order's own venue,
+ * never as a venue-wide cancel-all: a scope (one bot, one side) rarely matches what a venue would cancel
+ * (every order of the account on a symbol, other bots' and manual ones included), and each order then goes
+ * through PENDING_CANCEL and its own confirmation.
+ */
+export class ExecutionEngine {
+  private readonly bus: Bus;
+  private readonly cache: Cache;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly journal: ExecutionJournal;
+  private readonly clients = new Map<string, ExecutionClient>();
+  /** Command ids already carried out (approved submits, modifies, cancels). */
+  private readonly processed: BoundedMap<string, true>;
+  /** The command that created each order, to tell a redelivery from a reused client order id. */
+  private readonly creators: BoundedMap<string, string>;
+  /** Denials that arrived before their order (possible when topics are not ordered together). */
+  private readonly earlyDenials: BoundedMap<string, OrderDenied>;
+  private readonly unsubscribes: (() => void)[] = [];
+  private tail: Promise<void> | undefined;
+
+  constructor(options: ExecutionEngineOptions) {
+    this.bus = options.bus;
+    this.cache = options.cache;
+    this.clock = options.clock;
+    this.ids = options.ids;
+    this.journal = options.journal;
+    const memory = options.memory ?? 100_000;
+    this.processed = new BoundedMap(memory);
+    this.creators = new BoundedMap(memory);
+    this.earlyDenials = new BoundedMap(memory);
+    for (const client of options.clients ?? []) this.registerClient(client);
+  }
+
+  /** Adds the client of one venue and connects its reports to the engine. A second client for a venue is an error. */
+  registerClient(client: ExecutionClient): void {
+    if (this.clients.has(client.venue)) {
+      throw new Error(`ExecutionEngine: an execution client for venue ${client.venue} is already registered`);
+    }
+    this.clients.set(client.venue, client);
+    client.connect((event) => this.onReport(client.venue, event));
+  }
+
+  /** Subscribes to the bus. Calling it again does nothing. */
+  start(): void {
+    if (this.unsubscribes.length > 0) return;
+    this.unsubscribes.push(
+      this.bus.subscribe(Topic.TRADING_SIGNALS, ExecutionGroup.ORDERS, (m) => this.onSignal(m)),
+      this.bus.subscribe(Topic.TRADES_REJECTED, ExecutionGroup.COMMANDS, (m) => this.onRejected(m)),
+      this.bus.subscribe(Topic.TRADES_APPROVED, ExecutionGroup.COMMANDS, (m) => this.onApproved(m)),
+      this.bus.subscribe(Topic.ORDERS_COMMANDS, ExecutionGroup.COMMANDS, (m) => this.onOrderCommand(m)),
+    );
+  }
+
+  /** Unsubscribes from the bus; work already queued still completes (see `whenIdle`). */
+  stop(): void {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+
+  /** Resolves once no asynchronous journal write or work queued behind one is pending. */
+  async whenIdle(): Promise<void> {
+    while (this.tail) await this.tail;
+  }
+
+  /**
+   * Cancels every open order in scope (kill switches, operators) and returns the command it journaled.
+   * Orders not yet submitted are closed locally with an OrderRejected so a later approval cannot send them.
+   */
+  cancelAll(scope: CancelAllScope): CancelAllOrders {
+    const command: CancelAllOrders = {
+      ...scope,
+      type: 'CancelAllOrders',
+      commandId: this.ids.id(),
+      tsInit: this.clock.now(),
+    };
+    this.execute(command);
+    return command;
+  }
+
+  // ---- bus handlers ---------------------------------------------------------------------------
+
+  private onSignal(message: BusMessage): void {
+    // Other intents (ModifyOrder) on this topic are risk's; they reach us once approved.
+    if (message.type !== 'SubmitOrder') return;
+    const command = message as SubmitOrder;
+    this.schedule(contextOf(command), () => this.createOrder(command));
+  }
+
+  private onRejected(message: BusMessage): void {
+    if (message.type !== 'OrderDenied') return;
+    const denial = message as OrderDenied;
+    this.schedule(contextOf(denial), () => this.deny(denial));
+  }
+
+  private onApproved(message: BusMessage): void {
+    this.execute(asCommand(message, Topic.TRADES_APPROVED));
+  }
+
+  private onOrderCommand(message: BusMessage): void {
+    const command = asCommand(message, Topic.ORDERS_COMMANDS);
+    if (command.type === 'SubmitOrder' || command.type === 'ModifyOrder') {
+      throw new Error(`${command.type} ${command.commandId} on ${Topic.ORDERS_COMMANDS} bypasses risk; send it to ${Topic.TRADING_SIGNALS}`);
+    }
+    this.execute(command);
+  }
+
+  private onReport(venue: string, event: OrderEvent): void {
+    this.schedule(contextOf(event), () => this.report(venue, event));
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  /** Runs a command once: a command id seen before is a redelivery and changes nothing. */
+  private execute(command: TradingCommand): void {
+    if (this.processed.has(command.commandId)) return;
+    this.processed.set(command.commandId, true);
+    const context: Context = {
+      clientOrderId: command.type === 'CancelAllOrders' ? '*' : command.clientOrderId,
+      accountId: command.accountId,
+      eventType: command.type,
+      onFailure: () => this.processed.delete(command.commandId),
+    };
+    this.schedule(context, () => {
+      switch (command.type) {
+        case 'SubmitOrder':
+          return this.submit(command);
+        case 'ModifyOrder':
+          return this.modify(command);
+        case 'CancelOrder':
+          return this.cancel(command);
+        case 'CancelAllOrders':
+          return this.cancelAllOrders(command);
+      }
+    });
+  }
+
+  /** The single place an order is created: from the SubmitOrder on trading.signals (or its approval, if first). */
+  private createOrder(command: SubmitOrder): Step {
+    const existing = this.cache.order(command.clientOrderId);
+    if (existing) {
+      const creator = this.creators.get(command.clientOrderId);
+      // An unknown creator means it was forgotten long ago: the order is left alone either way.
+      if (creator !== undefined && creator !== command.commandId) {
+        this.anomaly(
+          contextOf(command),
+          `client order id ${command.clientOrderId} already belongs to the order of command ${creator}; command ${command.commandId} ignored`,
+        );
+      }
+      return;
+    }
+    const now = this.clock.now();
+    const init: OrderInitialized = {
+      type: 'OrderInitialized',
+      eventId: this.ids.id(),
+      tsEvent: now,
+      tsInit: now,
+      traderId: command.traderId,
+      accountId: command.accountId,
+      botId: command.botId,
+      strategyId: command.strategyId,
+      instrumentId: command.instrumentId,
+      clientOrderId: command.clientOrderId,
+      side: command.side,
+      orderType: command.orderType,
+      quantity: command.quantity,
+      price: command.price,
+      triggerPrice: command.triggerPrice,
+      timeInForce: command.timeInForce,
+      expireTime: command.expireTime,
+      postOnly: command.postOnly,
+      reduceOnly: command.reduceOnly,
+      reason: command.reason,
+    };
+    return after(this.journal.recordEvent(init), () => {
+      const order = new Order(init);
+      this.cache.addOrder(order);
+      this.creators.set(order.clientOrderId, command.commandId);
+      const denial = this.earlyDenials.take(order.clientOrderId);
+      if (denial) return this.deny(denial);
+    });
+  }
+
+  private deny(denial: OrderDenied): Step {
+    const order = this.cache.order(denial.clientOrderId);
+    if (!order) {
+      this.earlyDenials.set(denial.clientOrderId, denial);
+      return;
+    }
+    // A denial of a later command (a modify) leaves the working order as it is.
+    if (order.status !== OrderStatus.INITIALIZED) return;
+    return this.process(order, denial, undefined);
+  }
+
+  private submit(command: SubmitOrder): Step {
+    if (!this.cache.order(command.clientOrderId)) {
+      // The approval overtook the signal (separate topics on Kafka): create the order from it now.
+      return after(this.createOrder(command), () => this.send(command));
+    }
+    return this.send(command);
+  }
+
+  private send(command: SubmitOrder): Step {
+    const order = this.cache.order(command.clientOrderId);
+    if (!order) {
+      this.anomaly(contextOf(command), `order ${command.clientOrderId} could not be created; not submitted`);
+      return;
+    }
+    const creator = this.creators.get(order.clientOrderId);
+    if (creator !== undefined && creator !== command.commandId) {
+      this.anomaly(
+        contextOf(command),
+        `approved command ${command.commandId} reuses client order id ${order.clientOrderId} of command ${creator}; not submitted`,
+      );
+      return;
+    }
+    if (order.status !== OrderStatus.INITIALIZED) {
+      this.anomaly(contextOf(command), `order ${order.clientOrderId} is ${order.status}; not submitted`);
+      return;
+    }
+    return after(this.journal.recordCommand(command), () => {
+      const client = this.clients.get(venueOf(order));
+      if (!client) {
+        return this.process(
+          order,
+          this.rejection(order, 'OrderRejected', `no execution client for venue ${venueOf(order)}`),
+          Topic.ORDERS_UPDATED,
+        );
+      }
+      const submitted: OrderEvent = { ...this.eventBase(order), type: 'OrderSubmitted' };
+      return after(this.process(order, submitted, Topic.ORDERS_PLACED), () => {
+        if (order.status === OrderStatus.SUBMITTED) client.submitOrder(command);
+      });
+    });
+  }
+
+  private modify(command: ModifyOrder): Step {
+    const order = this.cache.order(command.clientOrderId);
+    if (!order) {
+      this.anomaly(contextOf(command), `modify for unknown order ${command.clientOrderId}`);
+      return;
+    }
+    if (!order.isOpen) {
+      this.anomaly(contextOf(command), `cannot modify order ${order.clientOrderId}: it is ${order.status}`);
+      return;
+    }
+    return after(this.journal.recordCommand(command), () => {
+      const marked = order.markPendingUpdate();
+      if (marked.kind === 'illegal') {
+        this.anomaly(contextOf(command), marked.reason);
+        return;
+      }
+      this.cache.orderUpdated(order);
+      const client = this.clients.get(venueOf(order));
+      if (!client) {
+        return this.process(
+          order,
+          this.rejection(order, 'OrderModifyRejected', `no execution client for venue ${venueOf(order)}`),
+          Topic.ORDERS_UPDATED,
+        );
+      }
+      client.modifyOrder(
+        command.venueOrderId || !order.venueOrderId ? command : { ...command, venueOrderId: order.venueOrderId },
+      );
+    });
+  }
+
+  private cancel(command: CancelOrder): Step {
+    const order = this.cache.order(command.clientOrderId);
+    if (!order) {
+      this.anomaly(contextOf(command), `cancel for unknown order ${command.clientOrderId}`);
+      return;
+    }
+    // Already closed (typically filled while the cancel was on its way): what was asked already holds.
+    if (order.isClosed) return;
+    return after(this.journal.recordCommand(command), () => {
+      if (order.status === OrderStatus.INITIALIZED) {
+        // Not yet at any venue: close it here so that a later approval cannot send it.
+        return this.process(
+          order,
+          this.rejection(order, 'OrderRejected', `canceled before submission by command ${command.commandId}`),
+          Topic.ORDERS_UPDATED,
+        );
+      }
+      const marked = order.markPendingCancel();
+      if (marked.kind === 'illegal') {
+        this.anomaly(contextOf(command), marked.reason);
+        return;
+      }
+      this.cache.orderUpdated(order);
+      const client = this.clients.get(venueOf(order));
+      if (!client) {
+        return this.process(
+          order,
+          this.rejection(order, 'OrderCancelRejected', `no execution client for venue ${venueOf(order)}`),
+          Topic.ORDERS_UPDATED,
+        );
+      }
+      client.cancelOrder(
+        command.venueOrderId || !order.venueOrderId ? command : { ...command, venueOrderId: order.venueOrderId },
+      );
+    });
+  }
+
+  private cancelAllOrders(command: CancelAllOrders): Step {
+    return after(this.journal.recordCommand(command), () => {
+      const targets = this.cache
+        .ordersOpen({ accountId: command.accountId, botId: command.botId, instrumentId: command.instrumentId })
+        .filter((o) => command.side === undefined || o.side === command.side);
+      return sequence(
+        targets.map((order) => () => {
+          // The order may have closed meanwhile (a synchronous venue answering an earlier cancel).
+          if (order.isClosed) return;
+          const cancel: CancelOrder = {
+            type: 'CancelOrder',
+            commandId: this.ids.id(),
+            traderId: order.traderId,
+            accountId: order.accountId,
+            botId: order.botId,
+            strategyId: order.strategyId,
+            instrumentId: order.instrumentId,
+            clientOrderId: order.clientOrderId,
+            venueOrderId: order.venueOrderId,
+            tsInit: this.clock.now(),
+          };
+          return this.cancel(cancel);
+        }),
+      );
+    });
+  }
+
+  // ---- venue reports --------------------------------------------------------------------------
+
+  private report(venue: string, event: OrderEvent): Step {
+    const order = this.cache.order(event.clientOrderId);
+    if (!order) {
+      this.anomaly(contextOf(event), `${event.type} from ${venue} for unknown order ${event.clientOrderId}`);
+      return;
+    }
+    if (event.type === 'OrderInitialized' || event.type === 'OrderSubmitted' || event.type === 'OrderDenied') {
+      this.anomaly(contextOf(event), `${event.type} is made by Qubit itself, not reported by a venue (${venue})`);
+      return;
+    }
+    if (venueOf(order) !== venue) {
+      this.anomaly(contextOf(event), `${event.type} from ${venue} for order ${order.clientOrderId} of venue ${venueOf(order)}`);
+      return;
+    }
+    return this.process(order, event, event.type === 'OrderFilled' ? Topic.ORDERS_FILLS : Topic.ORDERS_UPDATED);
+  }
+
+  /**
+   * Journals, applies and publishes one event of an order. A repeat of something already applied is
+   * dropped before the journal; an illegal transition is reported and never applied.
+   */
+  private process(order: Order, event: OrderEvent, topic: string | undefined): Step {
+    if (isRepeat(order, event)) return;
+    return after(this.journal.recordEvent(event), () => {
+      const result = order.apply(event);
+      if (result.kind === 'duplicate') return;
+      if (result.kind === 'illegal') {
+        this.anomaly(contextOf(event), result.reason);
+        return;
+      }
+      this.cache.orderUpdated(order);
+      if (topic !== undefined) this.bus.publish(topic, portfolioKey(order.accountId), event);
+    });
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private eventBase(order: Order): OrderEventBase {
+    const now = this.clock.now();
+    return {
+      eventId: this.ids.id(),
+      tsEvent: now,
+      tsInit: now,
+      traderId: order.traderId,
+      accountId: order.accountId,
+      botId: order.botId,
+      strategyId: order.strategyId,
+      instrumentId: order.instrumentId,
+      clientOrderId: order.clientOrderId,
+    };
+  }
+
+  private rejection(
+    order: Order,
+    type: 'OrderRejected' | 'OrderModifyRejected' | 'OrderCancelRejected',
+    reason: string,
+  ): OrderEvent {
+    return { ...this.eventBase(order), type, reasonCode: RejectReason.OTHER, reason };
+  }
+
+  private anomaly(context: Context, reason: string): void {
+    const anomaly: ExecutionAnomaly = {
+      type: 'ExecutionAnomaly',
+      clientOrderId: context.clientOrderId,
+      ...(context.accountId !== undefined ? { accountId: context.accountId } : {}),
+      eventType: context.eventType,
+      reason,
+      tsEvent: this.clock.now(),
+    };
+    this.bus.publish(Topic.RISK_ALERTS, context.accountId ?? 'global', anomaly);
+  }
+
+  /**
+   * Runs `work` now when nothing asynchronous is pending, else after what is. A failure (a journal that
+   * threw or rejected) becomes an anomaly and the chain goes on.
+   */
+  private schedule(context: Context, work: () => Step): void {
+    const fail = (err: unknown): void => {
+      context.onFailure?.();
+      this.anomaly(context, `${context.eventType} not processed: ${err instanceof Error ? err.message : String(err)}`);
+    };
+    if (this.tail === undefined) {
+      let result: Step;
+      try {
+        result = work();
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (isPromise(result)) this.track(Promise.resolve(result).catch(fail));
+      return;
+    }
+    this.track(this.tail.then(work).catch(fail));
+  }
+
+  private track(pending: Promise<void>): void {
+    const clear = (): void => {
+      if (this.tail === tail) this.tail = undefined;
+    };
+    // `pending` already turned failures into anomalies; only a failing alert publish could reach here.
+    const tail: Promise<void> = pending.then(clear, clear);
+    this.tail = tail;
+  }
+}
+
+/** Calls `next` at once after a synchronous result, or once a promise resolved. */
+function after(result: void | Promise<void>, next: () => Step): Step {
+  return isPromise(result) ? Promise.resolve(result).then(next) : next();
+}
+
+/** Journals may return any thenable (a database driver's), or nothing. */
+function isPromise(value: unknown): value is PromiseLike<void> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Runs steps one after another, staying synchronous as long as they are. */
+function sequence(steps: readonly (() => Step)[]): Step {
+  let i = 0;
+  const next = (): Step => {
+    while (i < steps.length) {
+      const result = steps[i++]!();
+      if (isPromise(result)) return Promise.resolve(result).then(next);
+    }
+  };
+  return next();
+}
+
+/** Things already applied that a venue (or the bus) may send again; dropped silently. */
+function isRepeat(order: Order, event: OrderEvent): boolean {
+  switch (event.type) {
+    case 'OrderFilled':
+      return order.hasTrade(event.tradeId);
+    case 'OrderAccepted':
+      return order.venueOrderId !== undefined && order.venueOrderId === event.venueOrderId;
+    case 'OrderDenied':
+      return order.status === OrderStatus.DENIED;
+    case 'OrderRejected':
+      return order.status === OrderStatus.REJECTED;
+    case 'OrderCanceled':
+      return order.status === OrderStatus.CANCELED;
+    case 'OrderExpired':
+      return order.status === OrderStatus.EXPIRED;
+    case 'OrderTriggered':
+      return order.triggered;
+    default:
+      return order.events.some((e) => e.type === event.type && e.eventId === event.eventId);
+  }
+}
+
+function venueOf(order: Order): string {
+  return parseInstrumentId(order.instrumentId).venue;
+}
+
+function contextOf(x: {
+  readonly type: string;
+  readonly clientOrderId: string;
+  readonly accountId: string;
+}): Context {
+  return { clientOrderId: x.clientOrderId, accountId: x.accountId, eventType: x.type };
+}
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set(['SubmitOrder', 'ModifyOrder', 'CancelOrder', 'CancelAllOrders']);
+
+function asCommand(message: BusMessage, topic: string): TradingCommand {
+  if (!COMMAND_TYPES.has(message.type)) {
+    throw new Error(`ExecutionEngine: unexpected message type ${message.type} on ${topic}`);
+  }
+  const command = message as TradingCommand;
+  if (typeof command.commandId !== 'string' || command.commandId.length === 0) {
+    throw new Error(`ExecutionEngine: ${message.type} on ${topic} has no commandId`);
+  }
+  return command;
+}
