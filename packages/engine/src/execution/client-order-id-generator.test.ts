@@ -56,7 +56,16 @@ describe('ClientOrderIdGenerator', () => {
 
   it('keeps every id within 32 venue-safe characters, whatever the bot id and reason', () => {
     const gen = new ClientOrderIdGenerator({ clock: new TestClock(T0) });
-    const bots = ['a', 'bot_1', 'ABCDEFGHIJ', 'ABCDEFGHIJK', 'strategy_with_a_very_long_name_0001', '550e8400-e29b-41d4-a716-446655440000', 'x'.repeat(64), 'a-b-c-d'];
+    const bots = [
+      'a',
+      'bot_1',
+      'ABCDEFGHIJ',
+      'ABCDEFGHIJK',
+      'strategy_with_a_very_long_name_0001',
+      '550e8400-e29b-41d4-a716-446655440000',
+      'x'.repeat(64),
+      'a-b-c-d',
+    ];
     const reasons = ['entry', 'exit', 'a reason with spaces and ünïcode', '', '----', 'x'.repeat(200)];
     for (const bot of bots) {
       for (const reason of reasons) {

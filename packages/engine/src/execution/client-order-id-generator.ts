@@ -83,7 +83,8 @@ export class ClientOrderIdGenerator {
     const tag = this.tagOf(botId);
     const code = this.codeOf(reason);
     const nowMs = this.clock.now() / NANOS_PER_MILLI;
-    if (nowMs < 0n) throw new ModelError('clock', `cannot make a client order id before 1970 (clock at ${nowMs} ms)`);
+    if (nowMs < 0n)
+      throw new ModelError('clock', `cannot make a client order id before 1970 (clock at ${nowMs} ms)`);
     if (nowMs > this.lastMs) {
       this.lastMs = nowMs;
       this.lastMsText = nowMs.toString(36);
@@ -175,7 +176,10 @@ export function botTag(botId: string): string {
 
 /** The code of a reason: a known one ("take_profit", "Take Profit", "take-profit" → TP), or its first 4 letters/digits in lower case. */
 export function reasonCode(reason: string): string {
-  const normalized = reason.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const normalized = reason
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   const known = REASON_CODES[normalized];
   if (known !== undefined) return known;
   const short = normalized.replace(/[^a-z0-9]/g, '').slice(0, 4);

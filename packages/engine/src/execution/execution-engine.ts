@@ -166,7 +166,9 @@ export class ExecutionEngine {
   private onOrderCommand(message: BusMessage): void {
     const command = asCommand(message, Topic.ORDERS_COMMANDS);
     if (command.type === 'SubmitOrder' || command.type === 'ModifyOrder') {
-      throw new Error(`${command.type} ${command.commandId} on ${Topic.ORDERS_COMMANDS} bypasses risk; send it to ${Topic.TRADING_SIGNALS}`);
+      throw new Error(
+        `${command.type} ${command.commandId} on ${Topic.ORDERS_COMMANDS} bypasses risk; send it to ${Topic.TRADING_SIGNALS}`,
+      );
     }
     this.execute(command);
   }
@@ -326,7 +328,9 @@ export class ExecutionEngine {
         );
       }
       client.modifyOrder(
-        command.venueOrderId || !order.venueOrderId ? command : { ...command, venueOrderId: order.venueOrderId },
+        command.venueOrderId || !order.venueOrderId
+          ? command
+          : { ...command, venueOrderId: order.venueOrderId },
       );
     });
   }
@@ -344,7 +348,11 @@ export class ExecutionEngine {
         // Not yet at any venue: close it here so that a later approval cannot send it.
         return this.process(
           order,
-          this.rejection(order, 'OrderRejected', `canceled before submission by command ${command.commandId}`),
+          this.rejection(
+            order,
+            'OrderRejected',
+            `canceled before submission by command ${command.commandId}`,
+          ),
           Topic.ORDERS_UPDATED,
         );
       }
@@ -363,7 +371,9 @@ export class ExecutionEngine {
         );
       }
       client.cancelOrder(
-        command.venueOrderId || !order.venueOrderId ? command : { ...command, venueOrderId: order.venueOrderId },
+        command.venueOrderId || !order.venueOrderId
+          ? command
+          : { ...command, venueOrderId: order.venueOrderId },
       );
     });
   }
@@ -371,7 +381,11 @@ export class ExecutionEngine {
   private cancelAllOrders(command: CancelAllOrders): Step {
     return after(this.journal.recordCommand(command), () => {
       const targets = this.cache
-        .ordersOpen({ accountId: command.accountId, botId: command.botId, instrumentId: command.instrumentId })
+        .ordersOpen({
+          accountId: command.accountId,
+          botId: command.botId,
+          instrumentId: command.instrumentId,
+        })
         .filter((o) => command.side === undefined || o.side === command.side);
       return sequence(
         targets.map((order) => () => {
@@ -403,15 +417,29 @@ export class ExecutionEngine {
       this.anomaly(contextOf(event), `${event.type} from ${venue} for unknown order ${event.clientOrderId}`);
       return;
     }
-    if (event.type === 'OrderInitialized' || event.type === 'OrderSubmitted' || event.type === 'OrderDenied') {
-      this.anomaly(contextOf(event), `${event.type} is made by Qubit itself, not reported by a venue (${venue})`);
+    if (
+      event.type === 'OrderInitialized' ||
+      event.type === 'OrderSubmitted' ||
+      event.type === 'OrderDenied'
+    ) {
+      this.anomaly(
+        contextOf(event),
+        `${event.type} is made by Qubit itself, not reported by a venue (${venue})`,
+      );
       return;
     }
     if (venueOf(order) !== venue) {
-      this.anomaly(contextOf(event), `${event.type} from ${venue} for order ${order.clientOrderId} of venue ${venueOf(order)}`);
+      this.anomaly(
+        contextOf(event),
+        `${event.type} from ${venue} for order ${order.clientOrderId} of venue ${venueOf(order)}`,
+      );
       return;
     }
-    return this.process(order, event, event.type === 'OrderFilled' ? Topic.ORDERS_FILLS : Topic.ORDERS_UPDATED);
+    return this.process(
+      order,
+      event,
+      event.type === 'OrderFilled' ? Topic.ORDERS_FILLS : Topic.ORDERS_UPDATED,
+    );
   }
 
   /**
@@ -476,7 +504,10 @@ export class ExecutionEngine {
   private schedule(context: Context, work: () => Step): void {
     const fail = (err: unknown): void => {
       context.onFailure?.();
-      this.anomaly(context, `${context.eventType} not processed: ${err instanceof Error ? err.message : String(err)}`);
+      this.anomaly(
+        context,
+        `${context.eventType} not processed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     };
     if (this.tail === undefined) {
       let result: Step;
@@ -509,7 +540,9 @@ function after(result: void | Promise<void>, next: () => Step): Step {
 
 /** Journals may return any thenable (a database driver's), or nothing. */
 function isPromise(value: unknown): value is PromiseLike<void> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Runs steps one after another, staying synchronous as long as they are. */
@@ -558,7 +591,12 @@ function contextOf(x: {
   return { clientOrderId: x.clientOrderId, accountId: x.accountId, eventType: x.type };
 }
 
-const COMMAND_TYPES: ReadonlySet<string> = new Set(['SubmitOrder', 'ModifyOrder', 'CancelOrder', 'CancelAllOrders']);
+const COMMAND_TYPES: ReadonlySet<string> = new Set([
+  'SubmitOrder',
+  'ModifyOrder',
+  'CancelOrder',
+  'CancelAllOrders',
+]);
 
 function asCommand(message: BusMessage, topic: string): TradingCommand {
   if (!COMMAND_TYPES.has(message.type)) {

@@ -118,7 +118,8 @@ const ev = {
 
 function must(order: Order, event: OrderEvent): void {
   const r = order.apply(event);
-  if (r.kind !== 'applied') throw new Error(`setup: ${event.type} on ${order.status} gave ${JSON.stringify(r)}`);
+  if (r.kind !== 'applied')
+    throw new Error(`setup: ${event.type} on ${order.status} gave ${JSON.stringify(r)}`);
 }
 
 /** Builds an order that has reached `status` through legal steps only. */
@@ -233,6 +234,9 @@ const LEGAL: ReadonlyArray<readonly [OrderStatus, keyof typeof MAKERS, OrderStat
   [OrderStatus.PENDING_CANCEL, 'OrderExpired', OrderStatus.EXPIRED],
   [OrderStatus.PENDING_CANCEL, 'OrderFilled', OrderStatus.PENDING_CANCEL],
   [OrderStatus.PENDING_CANCEL, 'OrderAccepted', OrderStatus.PENDING_CANCEL],
+  // A modify or a trigger sent or happening before the cancel may still be reported: applied, cancel stays pending.
+  [OrderStatus.PENDING_CANCEL, 'OrderModified', OrderStatus.PENDING_CANCEL],
+  [OrderStatus.PENDING_CANCEL, 'OrderTriggered', OrderStatus.PENDING_CANCEL],
 ];
 
 const ALL_STATUSES = Object.values(OrderStatus);
@@ -273,13 +277,21 @@ describe('Order', () => {
   describe.each(ILLEGAL)('from %s, %s', (from, type) => {
     it('is refused as illegal and changes nothing', () => {
       const o = orderIn(from);
-      const before = { status: o.status, events: o.events.length, filled: o.filledQty.toString(), qty: o.quantity.toString() };
+      const before = {
+        status: o.status,
+        events: o.events.length,
+        filled: o.filledQty.toString(),
+        qty: o.quantity.toString(),
+      };
       const r = o.apply(MAKERS[type]());
       expect(r.kind).toBe('illegal');
       expect(r.kind === 'illegal' && r.reason).toContain(type);
-      expect({ status: o.status, events: o.events.length, filled: o.filledQty.toString(), qty: o.quantity.toString() }).toEqual(
-        before,
-      );
+      expect({
+        status: o.status,
+        events: o.events.length,
+        filled: o.filledQty.toString(),
+        qty: o.quantity.toString(),
+      }).toEqual(before);
     });
   });
 
@@ -402,6 +414,23 @@ describe('Order', () => {
       o.apply(ev.modifyRejected());
       expect(o.status).toBe(OrderStatus.PARTIALLY_FILLED);
       expect(o.quantity.toString()).toBe('1.000');
+    });
+
+    it('keeps a pending cancel when a modify sent earlier is rejected', () => {
+      const o = orderIn(OrderStatus.ACCEPTED);
+      o.markPendingCancel();
+      o.apply(ev.modifyRejected());
+      expect(o.status).toBe(OrderStatus.PENDING_CANCEL);
+      o.apply(ev.canceled());
+      expect(o.status).toBe(OrderStatus.CANCELED);
+    });
+
+    it('refuses a fill finer than the order quantity precision', () => {
+      const o = orderIn(OrderStatus.ACCEPTED);
+      const r = o.apply(ev.filled('T-9', '0.0004'));
+      expect(r.kind).toBe('illegal');
+      expect(o.filledQty.toString()).toBe('0.000');
+      expect(o.fillCost.isZero()).toBe(true);
     });
 
     it('goes ACCEPTED → PENDING_CANCEL → ACCEPTED when the cancel is rejected', () => {

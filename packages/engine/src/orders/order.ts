@@ -44,7 +44,7 @@ const LEGAL: Readonly<Record<OrderStatus, ReadonlySet<OrderEvent['type']>>> = {
   TRIGGERED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderFilled']),
   PARTIALLY_FILLED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderFilled']),
   PENDING_UPDATE: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled', 'OrderAccepted']),
-  PENDING_CANCEL: new Set(['OrderCanceled', 'OrderCancelRejected', 'OrderExpired', 'OrderFilled', 'OrderModifyRejected', 'OrderAccepted']),
+  PENDING_CANCEL: new Set(['OrderCanceled', 'OrderCancelRejected', 'OrderExpired', 'OrderFilled', 'OrderModified', 'OrderModifyRejected', 'OrderAccepted', 'OrderTriggered']),
   DENIED: new Set(),
   REJECTED: new Set(),
   FILLED: new Set(),
@@ -181,13 +181,15 @@ export class Order implements OrderOwner, OrderTerms {
         if (event.price) this.price = event.price;
         if (event.triggerPrice) this.triggerPrice = event.triggerPrice;
         if (event.venueOrderId) this.venueOrderId = event.venueOrderId;
-        this.restoreFromPending();
+        this.restoreFromPending(OrderStatus.PENDING_UPDATE);
         if (this.filledQty.gte(this.quantity)) this.status = OrderStatus.FILLED;
         break;
       }
       case 'OrderModifyRejected':
+        this.restoreFromPending(OrderStatus.PENDING_UPDATE);
+        break;
       case 'OrderCancelRejected':
-        this.restoreFromPending();
+        this.restoreFromPending(OrderStatus.PENDING_CANCEL);
         break;
       case 'OrderCanceled':
         this.status = OrderStatus.CANCELED;
@@ -197,10 +199,15 @@ export class Order implements OrderOwner, OrderTerms {
         break;
       case 'OrderTriggered':
         this.triggered = true;
-        if (this.status === OrderStatus.PENDING_UPDATE) this.statusBeforePending = OrderStatus.TRIGGERED;
+        if (this.status === OrderStatus.PENDING_UPDATE || this.status === OrderStatus.PENDING_CANCEL) {
+          this.statusBeforePending = OrderStatus.TRIGGERED;
+        }
         else this.status = OrderStatus.TRIGGERED;
         break;
       case 'OrderFilled': {
+        if (event.lastQty.scale > this.quantity.precision && !event.lastQty.isMultipleOf(Decimal.of(1n, this.quantity.precision))) {
+          return { kind: 'illegal', reason: `fill quantity ${event.lastQty} is finer than the order's precision ${this.quantity.precision}` };
+        }
         const filled = this.filledQty.add(event.lastQty);
         if (filled.gt(this.quantity)) {
           return { kind: 'illegal', reason: `fill of ${event.lastQty} would take filled ${filled} above quantity ${this.quantity}` };
@@ -234,8 +241,9 @@ export class Order implements OrderOwner, OrderTerms {
     return { kind: 'applied' };
   }
 
-  private restoreFromPending(): void {
-    if (this.status === OrderStatus.PENDING_UPDATE || this.status === OrderStatus.PENDING_CANCEL) {
+  /** Leaves `pending` (only that one: a modify answer must not end a pending cancel). */
+  private restoreFromPending(pending: OrderStatus): void {
+    if (this.status === pending) {
       this.status = this.statusBeforePending ?? OrderStatus.ACCEPTED;
       this.statusBeforePending = undefined;
     }

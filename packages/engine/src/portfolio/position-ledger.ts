@@ -94,7 +94,7 @@ export class PositionLedger {
       const abs = long ? qtyBefore : -qtyBefore;
       closedQty = rest < abs ? rest : abs;
       const removed =
-        closedQty === abs ? costBefore : divRound(costBefore * closedQty, abs, Rounding.HALF_EVEN);
+        closedQty === abs ? costBefore : divRound(costBefore * closedQty, abs, Rounding.HALF_UP);
       const proceeds = px * closedQty * COST_SHIFT;
       realizedUnits = ((long ? proceeds : -proceeds) - removed) * this.multiplierUnits;
       this.realized += realizedUnits;

@@ -1,12 +1,12 @@
-import { Decimal, OrderSide, type Instrument, type Price, type UnixNanos } from '@qubit/model';
+import { Decimal, OrderSide, OrderStatus, type Instrument, type Price, type UnixNanos } from '@qubit/model';
 import type { Cache } from '../cache/cache.js';
 import type { RiskOrder } from './risk-order.js';
 
 /**
  * What the working orders of an account already commit, so a new order is judged as if they all
- * filled. The cache knows the orders the ExecutionEngine has taken in; orders approved a moment ago may
- * not be there yet (the bus delivers the approval later, or in another process), so approvals are
- * remembered here until the cache has them, or until `ttlNs` passes.
+ * filled. The cache knows the orders the ExecutionEngine has sent; an order approved a moment ago may
+ * still be INITIALIZED there, or missing (the bus delivers the approval later, or in another
+ * process), so approvals are remembered here until the cache counts them, or until `ttlNs` passes.
  */
 export interface Commitments {
   /** Open orders of the account (this order excluded). */
@@ -56,7 +56,7 @@ export class OpenCommitments {
     private readonly ttlNs: bigint,
   ) {}
 
-  /** Remembers an approved order until the cache shows it (a new order) or shows its new terms (a modify). */
+  /** Remembers an approved order until the cache counts it (a new order) or shows its new terms (a modify). */
   approved(order: RiskOrder, now: UnixNanos): void {
     if (order.existing) {
       this.modifies.set(order.clientOrderId, {
@@ -79,17 +79,26 @@ export class OpenCommitments {
     }
   }
 
-  /** Accounts with approved orders the cache does not know yet. */
+  /** True while an approved new order is remembered here (the cache does not count it yet). */
+  isPending(clientOrderId: string): boolean {
+    return this.approvals.has(clientOrderId);
+  }
+
+  /** Accounts with approved orders the cache does not count yet. */
   *pendingAccounts(): IterableIterator<string> {
     for (const a of this.approvals.values()) yield a.accountId;
   }
 
-  /** Drops approvals the cache now knows, modifies it has applied, and anything older than the ttl. */
+  /**
+   * Drops approvals the cache now counts (the order left INITIALIZED: submitted, working or closed),
+   * modifies it has applied, and anything older than the ttl.
+   */
   sweep(now: UnixNanos): void {
     const cache = this.cache;
     if (this.approvals.size > 0) {
       for (const [id, a] of this.approvals) {
-        if (cache.order(id) !== undefined || now - a.ts > this.ttlNs) this.approvals.delete(id);
+        const o = cache.order(id);
+        if ((o !== undefined && o.status !== OrderStatus.INITIALIZED) || now - a.ts > this.ttlNs) this.approvals.delete(id);
       }
     }
     if (this.modifies.size > 0) {
@@ -107,7 +116,11 @@ export class OpenCommitments {
     }
   }
 
-  /** Sums what open orders commit, as seen by `order` (which is left out when it is being modified). */
+  /**
+   * Sums what open orders commit, as seen by `order` (which is itself left out). Orders the cache holds
+   * as INITIALIZED have not been through risk yet and commit nothing until approved: counting them
+   * would let a burst of intents deny one another.
+   */
   of(order: RiskOrder, instrument: Instrument, now: UnixNanos): Commitments {
     this.sweep(now);
     const c: Commitments = {
@@ -121,10 +134,12 @@ export class OpenCommitments {
       sellBase: Decimal.ZERO,
       orderMargin: Decimal.ZERO,
     };
-    const cache = this.cache;
-    const self = order.existing ? order.clientOrderId : undefined;
-    for (const o of cache.ordersOpen({ accountId: order.accountId })) {
-      if (o.clientOrderId === self) continue;
+    const self = order.clientOrderId;
+    for (const o of this.cache.ordersOpen()) {
+      if (o.status === OrderStatus.INITIALIZED || o.clientOrderId === self) continue;
+      c.globalOpen++;
+      if (o.botId === order.botId) c.botOpen++;
+      if (o.accountId !== order.accountId) continue;
       let leaves: Decimal = o.quantity.sub(o.filledQty);
       let price: Decimal | undefined = o.price ?? o.triggerPrice;
       const m = this.modifies.get(o.clientOrderId);
@@ -137,12 +152,12 @@ export class OpenCommitments {
       this.add(c, order, instrument, o.clientOrderId, o.botId, o.instrumentId, o.side, leaves, price);
     }
     for (const [id, a] of this.approvals) {
+      if (id === self) continue;
+      c.globalOpen++;
+      if (a.botId === order.botId) c.botOpen++;
       if (a.accountId !== order.accountId) continue;
       this.add(c, order, instrument, id, a.botId, a.instrumentId, a.side, a.leaves, a.price);
     }
-    c.globalOpen = cache.countOpen() + this.approvals.size - (self !== undefined ? 1 : 0);
-    c.botOpen = cache.countOpen({ botId: order.botId }) - (self !== undefined ? 1 : 0);
-    for (const a of this.approvals.values()) if (a.botId === order.botId) c.botOpen++;
     return c;
   }
 

@@ -161,8 +161,8 @@ export function riskConfigFromJson(value: unknown, field = 'risk'): RiskConfig {
     config.accountTypes = out;
   }
   if (obj.trading_day_offset_minutes !== undefined) {
-    const m = integer(obj.trading_day_offset_minutes, `${field}.trading_day_offset_minutes`, -1440);
-    if (m >= 1440) throw new ModelError(`${field}.trading_day_offset_minutes`, `must be below 1440, got ${m}`);
+    const m = integer(obj.trading_day_offset_minutes, `${field}.trading_day_offset_minutes`, -1439);
+    if (m > 1439) throw new ModelError(`${field}.trading_day_offset_minutes`, `must be at most 1439, got ${m}`);
     config.tradingDayOffsetMinutes = m;
   }
   if (obj.dedupe_capacity !== undefined) config.dedupeCapacity = integer(obj.dedupe_capacity, `${field}.dedupe_capacity`, 1);
@@ -346,4 +346,41 @@ function action(value: unknown, field: string): BreakerAction {
     throw new ModelError(field, `${describe(value)} is not REDUCING or HALTED`);
   }
   return value;
+}
+
+/** Checks a RiskConfig built in code; the constructor of the RiskEngine refuses a bad one with the field named. */
+export function validateRiskConfig(config: RiskConfig, field = 'config'): void {
+  if (config === null || typeof config !== 'object') throw new ModelError(field, `expected a risk config, got ${describe(config)}`);
+  TraderId(config.traderId, `${field}.traderId`);
+  if (config.global !== undefined) validateLimits(config.global, `${field}.global`, 'global');
+  for (const [id, l] of Object.entries(config.accounts ?? {})) validateLimits(l, `${field}.accounts.${id}`, 'account');
+  for (const [id, l] of Object.entries(config.bots ?? {})) validateLimits(l, `${field}.bots.${id}`, 'bot');
+  if (config.whitelist !== undefined) {
+    if (!Array.isArray(config.whitelist) || config.whitelist.some((s) => typeof s !== 'string' || s.length === 0)) {
+      throw new ModelError(`${field}.whitelist`, 'expected a list of instrument ids or symbols');
+    }
+  }
+  const collar = config.collarPct;
+  if (collar !== undefined && collar !== null && (!(collar instanceof Decimal) || collar.isNegative())) {
+    throw new ModelError(`${field}.collarPct`, `expected a non-negative Decimal or null, got ${describe(collar)}`);
+  }
+  if (config.instrumentSubmitRate !== undefined) checkRate(config.instrumentSubmitRate, `${field}.instrumentSubmitRate`);
+  if (config.cancelOnHalt !== undefined && typeof config.cancelOnHalt !== 'boolean') {
+    throw new ModelError(`${field}.cancelOnHalt`, `expected true or false, got ${describe(config.cancelOnHalt)}`);
+  }
+  for (const [id, t] of Object.entries(config.accountTypes ?? {})) {
+    if (t !== AccountType.CASH && t !== AccountType.MARGIN) {
+      throw new ModelError(`${field}.accountTypes.${id}`, `${describe(t)} is not CASH or MARGIN`);
+    }
+  }
+  if (config.tradingDayOffsetMinutes !== undefined) {
+    const m = config.tradingDayOffsetMinutes;
+    if (!Number.isSafeInteger(m) || m <= -1440 || m >= 1440) {
+      throw new ModelError(`${field}.tradingDayOffsetMinutes`, `expected whole minutes in -1439..1439, got ${String(m)}`);
+    }
+  }
+  if (config.dedupeCapacity !== undefined) checkInt(config.dedupeCapacity, `${field}.dedupeCapacity`, 1);
+  if (config.pendingTtlNs !== undefined && (typeof config.pendingTtlNs !== 'bigint' || config.pendingTtlNs <= 0n)) {
+    throw new ModelError(`${field}.pendingTtlNs`, `expected a positive bigint of nanoseconds, got ${describe(config.pendingTtlNs)}`);
+  }
 }

@@ -117,8 +117,9 @@ export class L2Book {
   /**
    * Applies a batch of deltas atomically: all are read (and checked) first. ADD and UPDATE set a
    * level's size, DELETE or a zero size remove it, CLEAR empties the whole book (as Nautilus does).
+   * `clearFirst` drops whatever the book held before (levels built from quotes) once the deltas are read.
    */
-  applyDeltas(d: OrderBookDeltas): void {
+  applyDeltas(d: OrderBookDeltas, clearFirst = false): void {
     const n = d.deltas.length;
     const px = new Array<bigint>(n);
     const size = new Array<bigint>(n);
@@ -138,6 +139,7 @@ export class L2Book {
       px[i] = priceUnits(x.price, this.priceScale, `deltas[${i}].price`);
       size[i] = x.action === BookAction.DELETE ? 0n : sizeUnits(x.size, this.sizeScale);
     }
+    if (clearFirst) this.clear();
     for (let i = 0; i < n; i++) {
       const x = d.deltas[i]!;
       if (x.action === BookAction.CLEAR) this.clear();

@@ -10,7 +10,11 @@ import {
   type VenueOrderId,
 } from '@qubit/model';
 import type { PositionEntry } from './position-ledger.js';
-import type { SortedOrders } from './sorted-orders.js';
+
+/** A list an order can rest in (SortedOrders); declared here so that the two files do not import each other. */
+export interface RestingList {
+  remove(order: SimOrder): void;
+}
 
 /**
  * The venue's own record of a working order. Mutable on purpose: the matching loop updates it in
@@ -39,7 +43,7 @@ export class SimOrder {
   takerOnArrival = false;
   open = true;
   /** The sorted list this order rests in, if any. */
-  where: SortedOrders | null = null;
+  where: RestingList | null = null;
   expiryTimer: string | undefined;
 
   constructor(

@@ -1,4 +1,4 @@
-import type { SimOrder } from './sim-order.js';
+import type { RestingList, SimOrder } from './sim-order.js';
 
 /**
  * Resting orders of one kind (buy limits, sell stops, …) kept in matching priority: by price (or
@@ -6,7 +6,7 @@ import type { SimOrder } from './sim-order.js';
  * only a prefix. Matching loops `detach` orders lazily and `compact` once at the end, so a loop
  * never shifts the array under its own cursor.
  */
-export class SortedOrders {
+export class SortedOrders implements RestingList {
   readonly items: SimOrder[] = [];
   private dirty = false;
 

@@ -27,8 +27,12 @@ function decodeError(json: unknown): WireDecodeError {
 
 describe('envelope round trip', () => {
   it('has a sample for every type the model registry knows', () => {
-    const sampled = new Set(sampleMessages().map((m) => m.type));
-    expect(createWireRegistry().typeNames().filter((t) => !sampled.has(t))).toEqual([]);
+    const sampled = new Set<string>(sampleMessages().map((m) => m.type));
+    expect(
+      createWireRegistry()
+        .typeNames()
+        .filter((t) => !sampled.has(t)),
+    ).toEqual([]);
   });
 
   for (const message of sampleMessages()) {

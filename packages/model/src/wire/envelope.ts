@@ -2,7 +2,16 @@ import { ModelError } from '../errors.js';
 import type { UnixNanos } from '../time.js';
 import type { WireMessageLike } from './codec.js';
 import { createWireRegistry, type WireRegistry } from './registry.js';
-import { Fields, int, nanos, nonEmptyStr, optStr, str, type DecodeContext, type JsonObject } from './schema.js';
+import {
+  Fields,
+  int,
+  nanos,
+  nonEmptyStr,
+  optStr,
+  str,
+  type DecodeContext,
+  type JsonObject,
+} from './schema.js';
 import { WireDecodeError } from './wire-decode-error.js';
 import type { WireMessage } from './wire-message.js';
 
@@ -65,7 +74,8 @@ export function encodeEnvelope(message: WireMessageLike, options: EncodeOptions)
   if (typeof options.id !== 'string' || options.id.length === 0) {
     throw new ModelError('id', `an envelope needs a non-empty id (encoding ${message.type})`);
   }
-  if (typeof options.key !== 'string') throw new ModelError('key', `an envelope needs a key (encoding ${message.type})`);
+  if (typeof options.key !== 'string')
+    throw new ModelError('key', `an envelope needs a key (encoding ${message.type})`);
   // Built in wire order with the optional ids before the payload, so a logged envelope reads header first.
   const envelope = {
     type: message.type,
@@ -92,7 +102,11 @@ export function decodeEnvelope<M extends WireMessageLike = WireMessage>(
 ): DecodedEnvelope<M> {
   const raw = typeof json === 'string' ? parseJson(json) : json;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new WireDecodeError(undefined, 'envelope', `expected an object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
+    throw new WireDecodeError(
+      undefined,
+      'envelope',
+      `expected an object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+    );
   }
   let type: string | undefined;
   try {
@@ -138,6 +152,8 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new WireDecodeError(undefined, 'envelope', `is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new WireDecodeError(undefined, 'envelope', `is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

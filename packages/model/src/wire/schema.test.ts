@@ -45,8 +45,12 @@ describe('decimal readers', () => {
 
   it('reject NaN and Infinity given as numbers, naming the field', () => {
     expect(() => read(price, Number.NaN)).toThrow('payload.x: must be a finite number, got NaN');
-    expect(() => read(quantity, Number.POSITIVE_INFINITY)).toThrow('payload.x: must be a finite number, got Infinity');
-    expect(() => read(decimal, Number.NEGATIVE_INFINITY)).toThrow('payload.x: must be a finite number, got -Infinity');
+    expect(() => read(quantity, Number.POSITIVE_INFINITY)).toThrow(
+      'payload.x: must be a finite number, got Infinity',
+    );
+    expect(() => read(decimal, Number.NEGATIVE_INFINITY)).toThrow(
+      'payload.x: must be a finite number, got -Infinity',
+    );
   });
 
   it('reject NaN, Infinity and exponents given as strings', () => {
@@ -109,10 +113,16 @@ describe('scalar readers', () => {
     expect(read(nanos, '1700000000000000000')).toBe(1_700_000_000_000_000_000n);
     expect(read(nanos, 5000)).toBe(5000n);
     expect(read(nanos, 7n)).toBe(7n);
-    expect(() => read(nanos, 1.5)).toThrow('payload.x: must be nanoseconds as a string of digits, got the inexact number 1.5');
+    expect(() => read(nanos, 1.5)).toThrow(
+      'payload.x: must be nanoseconds as a string of digits, got the inexact number 1.5',
+    );
     expect(() => read(nanos, -1)).toThrow('payload.x: must not be negative, got -1');
-    expect(() => read(nanos, '99999999999999999999')).toThrow('payload.x: "99999999999999999999" is not a whole number');
-    expect(() => read(nanos, '9223372036854775808')).toThrow('payload.x: 9223372036854775808 does not fit in 64 bits');
+    expect(() => read(nanos, '99999999999999999999')).toThrow(
+      'payload.x: "99999999999999999999" is not a whole number',
+    );
+    expect(() => read(nanos, '9223372036854775808')).toThrow(
+      'payload.x: 9223372036854775808 does not fit in 64 bits',
+    );
   });
 });
 
@@ -140,8 +150,12 @@ describe('money', () => {
   });
 
   it('names the bad part of a money value', () => {
-    expect(() => read(money, { amount: 'NaN', currency: 'USDT' })).toThrow('payload.x.amount: "NaN" is not a decimal number');
-    expect(() => read(money, { amount: '1', currency: 'usdt' })).toThrow('payload.x.currency: "usdt" is not a currency code');
+    expect(() => read(money, { amount: 'NaN', currency: 'USDT' })).toThrow(
+      'payload.x.amount: "NaN" is not a decimal number',
+    );
+    expect(() => read(money, { amount: '1', currency: 'usdt' })).toThrow(
+      'payload.x.currency: "usdt" is not a currency code',
+    );
     expect(() => read(money, { amount: '1' })).toThrow('payload.x.currency: is required');
     expect(() => read(money, '1 USDT')).toThrow('payload.x: expected an object, got "1 USDT"');
   });
@@ -150,11 +164,16 @@ describe('money', () => {
 describe('arrays and objects', () => {
   it('array builds item paths with their index', () => {
     const levels = array((v, path, ctx) => Fields.of(v, path, ctx).get('price', price));
-    expect(levels([{ price: '1' }, { price: '2.5' }], 'payload.bids', NO_CTX).map(String)).toEqual(['1', '2.5']);
+    expect(levels([{ price: '1' }, { price: '2.5' }], 'payload.bids', NO_CTX).map(String)).toEqual([
+      '1',
+      '2.5',
+    ]);
     expect(() => levels([{ price: '1' }, { price: 'x' }], 'payload.bids', NO_CTX)).toThrow(
       'payload.bids[1].price: "x" is not a decimal number',
     );
-    expect(() => levels('nope', 'payload.bids', NO_CTX)).toThrow('payload.bids: expected an array, got "nope"');
+    expect(() => levels('nope', 'payload.bids', NO_CTX)).toThrow(
+      'payload.bids: expected an array, got "nope"',
+    );
   });
 
   it('Fields names nested paths and ignores keys it was not asked for', () => {

@@ -76,7 +76,8 @@ export function ident<T>(make: (value: unknown, field: string) => T): Reader<T> 
   return (v, path) => (v === undefined || v === null ? invalid(path, 'an identifier', v) : make(v, path));
 }
 
-export const bool: Reader<boolean> = (v, path) => (typeof v === 'boolean' ? v : invalid(path, 'true or false', v));
+export const bool: Reader<boolean> = (v, path) =>
+  typeof v === 'boolean' ? v : invalid(path, 'true or false', v);
 
 /** A safe integer given as a JSON number. */
 export const int: Reader<number> = (v, path) => {
@@ -100,7 +101,10 @@ function decimalText(v: unknown, path: string): string | number {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new ModelError(path, `must be a finite number, got ${v}`);
     if (Math.abs(v) > Number.MAX_SAFE_INTEGER) {
-      throw new ModelError(path, `${v} is too large to be exact as a JSON number; send it as a decimal string`);
+      throw new ModelError(
+        path,
+        `${v} is too large to be exact as a JSON number; send it as a decimal string`,
+      );
     }
     return v;
   }
@@ -118,7 +122,8 @@ const CURRENCY_CODE_RE = /^[A-Z0-9]{2,12}$/;
 
 export const currencyCode: Reader<string> = (v, path) => {
   if (typeof v !== 'string') return invalid(path, 'a currency code', v);
-  if (!CURRENCY_CODE_RE.test(v)) throw new ModelError(path, `"${v}" is not a currency code (2-12 of A-Z, 0-9)`);
+  if (!CURRENCY_CODE_RE.test(v))
+    throw new ModelError(path, `"${v}" is not a currency code (2-12 of A-Z, 0-9)`);
   return v;
 };
 
@@ -206,7 +211,8 @@ export class Fields {
   ) {}
 
   static of(value: unknown, path: string, ctx: DecodeContext): Fields {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(path, 'an object', value);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      invalid(path, 'an object', value);
     return new Fields(value as Record<string, unknown>, path, ctx);
   }
 
@@ -253,15 +259,26 @@ export function instrumentFor(ctx: DecodeContext, id: string): Instrument | unde
 }
 
 /** Refuses a price off the instrument's tick grid; with no instrument only the syntax was checked. */
-export function onTick<P extends Price | undefined>(p: P, instrument: Instrument | undefined, path: string): P {
+export function onTick<P extends Price | undefined>(
+  p: P,
+  instrument: Instrument | undefined,
+  path: string,
+): P {
   if (p !== undefined && instrument !== undefined && !p.isMultipleOf(instrument.tickSize)) {
-    throw new ModelError(path, `${p} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`);
+    throw new ModelError(
+      path,
+      `${p} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`,
+    );
   }
   return p;
 }
 
 /** Refuses a quantity off the instrument's lot grid. */
-export function onLot<Q extends Quantity | undefined>(q: Q, instrument: Instrument | undefined, path: string): Q {
+export function onLot<Q extends Quantity | undefined>(
+  q: Q,
+  instrument: Instrument | undefined,
+  path: string,
+): Q {
   if (q !== undefined && instrument !== undefined && !q.isMultipleOf(instrument.lotSize)) {
     throw new ModelError(
       path,

@@ -192,7 +192,13 @@ export function sampleMessages(): WireMessage[] {
       tsInit: T0,
     },
     { type: 'ModifyOrder', commandId: 'cmd-4', ...OWNER, price: p('42080.50'), tsInit: T0 },
-    { type: 'CancelOrder', commandId: 'cmd-5', ...OWNER, venueOrderId: VenueOrderId('8389765521'), tsInit: T0 },
+    {
+      type: 'CancelOrder',
+      commandId: 'cmd-5',
+      ...OWNER,
+      venueOrderId: VenueOrderId('8389765521'),
+      tsInit: T0,
+    },
     { type: 'CancelOrder', commandId: 'cmd-6', ...VN_OWNER, tsInit: T0 },
     {
       type: 'CancelAllOrders',
@@ -205,7 +211,13 @@ export function sampleMessages(): WireMessage[] {
       reason: 'bot stopping',
       tsInit: T0,
     },
-    { type: 'CancelAllOrders', commandId: 'cmd-8', traderId: OWNER.traderId, reason: 'kill switch', tsInit: T0 },
+    {
+      type: 'CancelAllOrders',
+      commandId: 'cmd-8',
+      traderId: OWNER.traderId,
+      reason: 'kill switch',
+      tsInit: T0,
+    },
     {
       type: 'OrderInitialized',
       ...eventBase(1),
@@ -228,7 +240,12 @@ export function sampleMessages(): WireMessage[] {
     { type: 'OrderSubmitted', ...eventBase(3) },
     { type: 'OrderSubmitted', ...eventBase(4), reconciliation: true },
     { type: 'OrderAccepted', ...eventBase(5), venueOrderId: VenueOrderId('8389765521') },
-    { type: 'OrderRejected', ...eventBase(6), reasonCode: 'MIN_NOTIONAL', reason: 'Filter failure: NOTIONAL' },
+    {
+      type: 'OrderRejected',
+      ...eventBase(6),
+      reasonCode: 'MIN_NOTIONAL',
+      reason: 'Filter failure: NOTIONAL',
+    },
     {
       type: 'OrderModified',
       ...eventBase(7),
@@ -241,7 +258,12 @@ export function sampleMessages(): WireMessage[] {
     { type: 'OrderModifyRejected', ...eventBase(9), reasonCode: 'ORDER_NOT_MODIFIABLE', reason: 'filled' },
     { type: 'OrderCanceled', ...eventBase(10), venueOrderId: VenueOrderId('8389765521') },
     { type: 'OrderCanceled', ...eventBase(11), reconciliation: false },
-    { type: 'OrderCancelRejected', ...eventBase(12), reasonCode: 'UNKNOWN_ORDER', reason: 'Unknown order sent.' },
+    {
+      type: 'OrderCancelRejected',
+      ...eventBase(12),
+      reasonCode: 'UNKNOWN_ORDER',
+      reason: 'Unknown order sent.',
+    },
     { type: 'OrderExpired', ...eventBase(13), venueOrderId: VenueOrderId('8389765521') },
     { type: 'OrderTriggered', ...eventBase(14) },
     {
@@ -342,14 +364,17 @@ export function firstDifference(actual: unknown, expected: unknown, path = '$'):
     if (!(actual instanceof Decimal) || actual.constructor !== expected.constructor) {
       return `${path}: expected a ${expected.constructor.name}`;
     }
-    if (!actual.eq(expected) || actual.scale !== expected.scale) return `${path}: ${actual} is not ${expected}`;
+    if (!actual.eq(expected) || actual.scale !== expected.scale)
+      return `${path}: ${actual} is not ${expected}`;
     return undefined;
   }
   if (typeof expected !== 'object' || expected === null) {
     return Object.is(actual, expected) ? undefined : `${path}: ${String(actual)} is not ${String(expected)}`;
   }
-  if (typeof actual !== 'object' || actual === null) return `${path}: expected an object, got ${String(actual)}`;
-  if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected)) return `${path}: different prototypes`;
+  if (typeof actual !== 'object' || actual === null)
+    return `${path}: expected an object, got ${String(actual)}`;
+  if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected))
+    return `${path}: different prototypes`;
   if (Array.isArray(expected)) {
     const a = actual as unknown[];
     if (a.length !== expected.length) return `${path}: length ${a.length} is not ${expected.length}`;

@@ -6,6 +6,7 @@ import type { PositionEvent } from '../events/position-events.js';
 import type { TradingStateChanged } from '../events/risk-events.js';
 
 /** Every model message that may cross a process boundary; each has a codec in the model registry. */
-export type WireMessage = MarketData | TradingCommand | OrderEvent | PositionEvent | AccountState | TradingStateChanged;
+export type WireMessage =
+  MarketData | TradingCommand | OrderEvent | PositionEvent | AccountState | TradingStateChanged;
 
 export type WireMessageType = WireMessage['type'];

@@ -3,17 +3,26 @@ import type { CancelOrder } from '../../commands/cancel-order.js';
 import type { ModifyOrder } from '../../commands/modify-order.js';
 import type { SubmitOrder } from '../../commands/submit-order.js';
 import type { WireCodec } from '../codec.js';
-import { Fields, instrumentFor, nanos, nonEmptyStr, optional, str, type JsonObject, type Mutable } from '../schema.js';
+import {
+  Fields,
+  instrumentFor,
+  nanos,
+  nonEmptyStr,
+  optional,
+  str,
+  type JsonObject,
+  type Mutable,
+} from '../schema.js';
 import {
   accountId,
   botId,
-  decodeOwner,
-  decodeTerms,
   encodeOwner,
   encodeTerms,
   instrumentId,
   optVenueOrderId,
   orderSide,
+  readOwner,
+  readTerms,
   traderId,
 } from './order-fields.js';
 
@@ -29,14 +38,10 @@ export const SubmitOrderCodec: WireCodec<SubmitOrder> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    const owner = decodeOwner(f);
-    return {
-      type: 'SubmitOrder',
-      commandId: f.get('command_id', nonEmptyStr),
-      ...owner,
-      ...decodeTerms(f, instrumentFor(ctx, owner.instrumentId)),
-      tsInit: f.get('ts_init', nanos),
-    };
+    const m = { type: 'SubmitOrder', commandId: f.get('command_id', nonEmptyStr) } as Mutable<SubmitOrder>;
+    readTerms(f, readOwner(f, m), m);
+    m.tsInit = f.get('ts_init', nanos);
+    return m;
   },
 };
 
@@ -55,14 +60,8 @@ export const ModifyOrderCodec: WireCodec<ModifyOrder> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    const owner = decodeOwner(f);
-    const instrument = instrumentFor(ctx, owner.instrumentId);
-    const m: Mutable<ModifyOrder> = {
-      type: 'ModifyOrder',
-      commandId: f.get('command_id', nonEmptyStr),
-      ...owner,
-      tsInit: f.get('ts_init', nanos),
-    };
+    const m = { type: 'ModifyOrder', commandId: f.get('command_id', nonEmptyStr) } as Mutable<ModifyOrder>;
+    const instrument = readOwner(f, m);
     const venueOrderId = f.get('venue_order_id', optVenueOrderId);
     if (venueOrderId !== undefined) m.venueOrderId = venueOrderId;
     const quantity = f.optQuantity('quantity', instrument);
@@ -71,6 +70,7 @@ export const ModifyOrderCodec: WireCodec<ModifyOrder> = {
     if (price !== undefined) m.price = price;
     const triggerPrice = f.optPrice('trigger_price', instrument);
     if (triggerPrice !== undefined) m.triggerPrice = triggerPrice;
+    m.tsInit = f.get('ts_init', nanos);
     return m;
   },
 };
@@ -87,14 +87,11 @@ export const CancelOrderCodec: WireCodec<CancelOrder> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    const m: Mutable<CancelOrder> = {
-      type: 'CancelOrder',
-      commandId: f.get('command_id', nonEmptyStr),
-      ...decodeOwner(f),
-      tsInit: f.get('ts_init', nanos),
-    };
+    const m = { type: 'CancelOrder', commandId: f.get('command_id', nonEmptyStr) } as Mutable<CancelOrder>;
+    readOwner(f, m);
     const venueOrderId = f.get('venue_order_id', optVenueOrderId);
     if (venueOrderId !== undefined) m.venueOrderId = venueOrderId;
+    m.tsInit = f.get('ts_init', nanos);
     return m;
   },
 };
@@ -138,4 +135,9 @@ export const CancelAllOrdersCodec: WireCodec<CancelAllOrders> = {
   },
 };
 
-export const COMMAND_CODECS = [SubmitOrderCodec, ModifyOrderCodec, CancelOrderCodec, CancelAllOrdersCodec] as const;
+export const COMMAND_CODECS = [
+  SubmitOrderCodec,
+  ModifyOrderCodec,
+  CancelOrderCodec,
+  CancelAllOrdersCodec,
+] as const;

@@ -20,13 +20,13 @@ import { TradeId } from '../../identifiers/trade-id.js';
 import type { WireCodec } from '../codec.js';
 import { Fields, encodeMoney, enumOf, ident, money, optional, str, type Mutable } from '../schema.js';
 import {
-  decodeEventBase,
-  decodeTerms,
   encodeEventBase,
   encodeTerms,
   optVenueOrderId,
   orderSide,
   orderType,
+  readEventBase,
+  readTerms,
   venueOrderId,
 } from './order-fields.js';
 
@@ -47,8 +47,9 @@ export const OrderInitializedCodec: WireCodec<OrderInitialized> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    const { base, instrument } = decodeEventBase(f);
-    return { type: 'OrderInitialized', ...base, ...decodeTerms(f, instrument) };
+    const m = { type: 'OrderInitialized' } as Mutable<OrderInitialized>;
+    readTerms(f, readEventBase(f, m), m);
+    return m;
   },
 };
 
@@ -64,13 +65,12 @@ export const OrderDeniedCodec: WireCodec<OrderDenied> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    return {
-      type: 'OrderDenied',
-      ...decodeEventBase(f).base,
-      reasonCode: f.get('reason_code', denyReason),
-      reason: f.get('reason', str),
-      stage: f.get('stage', riskStage),
-    };
+    const m = { type: 'OrderDenied' } as Mutable<OrderDenied>;
+    readEventBase(f, m);
+    m.reasonCode = f.get('reason_code', denyReason);
+    m.reason = f.get('reason', str);
+    m.stage = f.get('stage', riskStage);
+    return m;
   },
 };
 
@@ -79,7 +79,9 @@ export const OrderSubmittedCodec: WireCodec<OrderSubmitted> = {
   v: 1,
   encode: (m) => encodeEventBase(m),
   decode(payload, ctx, path) {
-    return { type: 'OrderSubmitted', ...decodeEventBase(Fields.of(payload, path, ctx)).base };
+    const m = { type: 'OrderSubmitted' } as Mutable<OrderSubmitted>;
+    readEventBase(Fields.of(payload, path, ctx), m);
+    return m;
   },
 };
 
@@ -93,7 +95,10 @@ export const OrderAcceptedCodec: WireCodec<OrderAccepted> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    return { type: 'OrderAccepted', ...decodeEventBase(f).base, venueOrderId: f.get('venue_order_id', venueOrderId) };
+    const m = { type: 'OrderAccepted' } as Mutable<OrderAccepted>;
+    readEventBase(f, m);
+    m.venueOrderId = f.get('venue_order_id', venueOrderId);
+    return m;
   },
 };
 
@@ -112,12 +117,10 @@ function refusalCodec<M extends RefusalEvent>(type: M['type']): WireCodec<M> {
     },
     decode(payload, ctx, path) {
       const f = Fields.of(payload, path, ctx);
-      const m: RefusalEvent = {
-        type: type as RefusalEvent['type'],
-        ...decodeEventBase(f).base,
-        reasonCode: f.get('reason_code', rejectReason),
-        reason: f.get('reason', str),
-      };
+      const m = { type } as Mutable<RefusalEvent>;
+      readEventBase(f, m);
+      m.reasonCode = f.get('reason_code', rejectReason);
+      m.reason = f.get('reason', str);
       return m as M;
     },
   };
@@ -141,7 +144,8 @@ function venueIdEventCodec<M extends EndOfLifeEvent>(type: M['type']): WireCodec
     },
     decode(payload, ctx, path) {
       const f = Fields.of(payload, path, ctx);
-      const m: Mutable<EndOfLifeEvent> = { type: type as EndOfLifeEvent['type'], ...decodeEventBase(f).base };
+      const m = { type } as Mutable<EndOfLifeEvent>;
+      readEventBase(f, m);
       const id = f.get('venue_order_id', optVenueOrderId);
       if (id !== undefined) m.venueOrderId = id;
       return m as M;
@@ -166,10 +170,11 @@ export const OrderModifiedCodec: WireCodec<OrderModified> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    const { base, instrument } = decodeEventBase(f);
-    const m: Mutable<OrderModified> = { type: 'OrderModified', ...base, quantity: f.quantity('quantity', instrument) };
+    const m = { type: 'OrderModified' } as Mutable<OrderModified>;
+    const instrument = readEventBase(f, m);
     const id = f.get('venue_order_id', optVenueOrderId);
     if (id !== undefined) m.venueOrderId = id;
+    m.quantity = f.quantity('quantity', instrument);
     const price = f.optPrice('price', instrument);
     if (price !== undefined) m.price = price;
     const triggerPrice = f.optPrice('trigger_price', instrument);
@@ -196,19 +201,16 @@ export const OrderFilledCodec: WireCodec<OrderFilled> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    const { base, instrument } = decodeEventBase(f);
-    const m: Mutable<OrderFilled> = {
-      type: 'OrderFilled',
-      ...base,
-      venueOrderId: f.get('venue_order_id', venueOrderId),
-      tradeId: f.get('trade_id', tradeId),
-      side: f.get('side', orderSide),
-      orderType: f.get('order_type', orderType),
-      lastQty: f.quantity('last_qty', instrument),
-      lastPx: f.price('last_px', instrument),
-      fee: f.get('fee', money),
-      liquiditySide: f.get('liquidity_side', liquiditySide),
-    };
+    const m = { type: 'OrderFilled' } as Mutable<OrderFilled>;
+    const instrument = readEventBase(f, m);
+    m.venueOrderId = f.get('venue_order_id', venueOrderId);
+    m.tradeId = f.get('trade_id', tradeId);
+    m.side = f.get('side', orderSide);
+    m.orderType = f.get('order_type', orderType);
+    m.lastQty = f.quantity('last_qty', instrument);
+    m.lastPx = f.price('last_px', instrument);
+    m.fee = f.get('fee', money);
+    m.liquiditySide = f.get('liquidity_side', liquiditySide);
     const positionId = f.get('position_id', optPositionId);
     if (positionId !== undefined) m.positionId = positionId;
     return m;

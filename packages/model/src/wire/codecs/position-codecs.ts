@@ -2,6 +2,7 @@ import { PositionSideValues } from '../../enums/position-side.js';
 import type {
   PositionChanged,
   PositionClosed,
+  PositionEvent,
   PositionEventBase,
   PositionOpened,
 } from '../../events/position-events.js';
@@ -19,6 +20,7 @@ import {
   price,
   quantity,
   type JsonObject,
+  type Mutable,
 } from '../schema.js';
 import { accountId, botId, instrumentId, strategyId, traderId } from './order-fields.js';
 
@@ -51,8 +53,12 @@ function encodePosition(m: PositionEventBase): JsonObject {
  * No grid checks here: the average entry price is a rounded quotient and the last price may be a mid or
  * a mark, neither of which need lie on the tick grid; the quantity is a sum of fills already checked.
  */
-function decodePosition(f: Fields): PositionEventBase {
+function decodePosition<T extends PositionEvent['type']>(
+  f: Fields,
+  type: T,
+): PositionEventBase & { type: T } {
   return {
+    type,
     eventId: f.get('event_id', nonEmptyStr),
     traderId: f.get('trader_id', traderId),
     accountId: f.get('account_id', accountId),
@@ -77,14 +83,14 @@ export const PositionOpenedCodec: WireCodec<PositionOpened> = {
   type: 'PositionOpened',
   v: 1,
   encode: encodePosition,
-  decode: (payload, ctx, path) => ({ type: 'PositionOpened', ...decodePosition(Fields.of(payload, path, ctx)) }),
+  decode: (payload, ctx, path) => decodePosition(Fields.of(payload, path, ctx), 'PositionOpened'),
 };
 
 export const PositionChangedCodec: WireCodec<PositionChanged> = {
   type: 'PositionChanged',
   v: 1,
   encode: encodePosition,
-  decode: (payload, ctx, path) => ({ type: 'PositionChanged', ...decodePosition(Fields.of(payload, path, ctx)) }),
+  decode: (payload, ctx, path) => decodePosition(Fields.of(payload, path, ctx), 'PositionChanged'),
 };
 
 export const PositionClosedCodec: WireCodec<PositionClosed> = {
@@ -97,7 +103,9 @@ export const PositionClosedCodec: WireCodec<PositionClosed> = {
   },
   decode(payload, ctx, path) {
     const f = Fields.of(payload, path, ctx);
-    return { type: 'PositionClosed', ...decodePosition(f), durationNs: f.get('duration_ns', nanos) };
+    const m = decodePosition(f, 'PositionClosed') as Mutable<PositionClosed>;
+    m.durationNs = f.get('duration_ns', nanos);
+    return m;
   },
 };
 

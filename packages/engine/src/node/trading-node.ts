@@ -1,0 +1,230 @@
+import {
+  TraderId,
+  parseInstrumentId,
+  type Bot,
+  type Instrument,
+  type InstrumentId,
+  type KeyValueState,
+  type MarketData,
+  type Price,
+  type StopReason,
+  AccountId,
+  BotId,
+  StrategyId,
+} from '@qubit/model';
+import { MessageBus, type Bus } from '../bus/message-bus.js';
+import { Cache } from '../cache/cache.js';
+import type { Clock } from '../clock/clock.js';
+import { TestClock } from '../clock/test-clock.js';
+import { DataEngine } from '../data/data-engine.js';
+import { BotHost, type BotPortfolioView, type BotSubscriptions } from '../bots/bot-host.js';
+import type { LogSink } from '../bots/bot-logger.js';
+import { ClientOrderIdGenerator } from '../execution/client-order-id-generator.js';
+import { ExecutionEngine } from '../execution/execution-engine.js';
+import { IdGenerator } from '../ids/id-generator.js';
+import { Portfolio, type AccountRegistration } from '../portfolio/portfolio.js';
+import type { ExecutionClient } from '../ports/execution-client.js';
+import { InMemoryJournal, type ExecutionJournal } from '../ports/execution-journal.js';
+import { RiskEngine } from '../risk/risk-engine.js';
+import type { RiskConfig } from '../risk/risk-limits.js';
+import { SimulatedVenue } from '../venue/simulated-venue.js';
+import type { SimulatedVenueConfig } from '../venue/venue-config.js';
+
+export interface TradingNodeOptions {
+  readonly traderId: string;
+  /** A TestClock for backtests (advanced by data time), a LiveClock for paper and live. */
+  readonly clock: Clock;
+  readonly instruments: readonly Instrument[];
+  readonly accounts: readonly AccountRegistration[];
+  /** Risk configuration; the trader id is filled in. Risk is always on; an empty config checks instrument rules. */
+  readonly risk?: Omit<RiskConfig, 'traderId'>;
+  /**
+   * Venues served by a SimulatedVenue (backtest and paper), with its config; by default every venue of
+   * the instruments is simulated unless a client for it is given in `clients`.
+   */
+  readonly simulatedVenues?: Readonly<Record<string, Partial<SimulatedVenueConfig>>>;
+  /** Real venue clients (live); their venues are not simulated. */
+  readonly clients?: readonly ExecutionClient[];
+  readonly journal?: ExecutionJournal;
+  readonly bus?: Bus;
+  /** Prefix of event and command ids; deterministic ids make backtests byte-identical. */
+  readonly idPrefix?: string;
+  readonly barHistory?: number;
+}
+
+export interface AddBotOptions<C> {
+  readonly botId: string;
+  readonly strategyId: string;
+  readonly accountId: string;
+  readonly bot: Bot<C>;
+  readonly config: C;
+  readonly subscriptions: BotSubscriptions;
+  readonly state?: KeyValueState;
+  readonly logSink?: LogSink;
+  readonly onError?: (error: Error, hook: string) => void;
+}
+
+/**
+ * The kernel wired for one process: bus, cache, data engine, two-stage risk, execution with its journal,
+ * portfolio, simulated venues and bot hosts. The same wiring runs a backtest (TestClock, recorded data)
+ * and paper trading (LiveClock, live data); only the clock and the data source differ.
+ *
+ * `process(data)` is the heartbeat: the clock moves to the datum's time (TestClock only), the simulated
+ * venue matches resting orders against it and every consequence (fills, portfolio) settles, and only
+ * then do the data engine and the bots see it. So a bot never acts on a bar before the venue has, and an
+ * order placed on a bar's close fills on the next bar: no look-ahead.
+ */
+export class TradingNode {
+  readonly bus: Bus;
+  readonly cache = new Cache();
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly traderId: TraderId;
+  readonly data: DataEngine;
+  readonly portfolio: Portfolio;
+  readonly risk: RiskEngine;
+  readonly execution: ExecutionEngine;
+  readonly journal: ExecutionJournal;
+  readonly orderIds: ClientOrderIdGenerator;
+  readonly venues = new Map<string, SimulatedVenue>();
+  private readonly bots = new Map<string, BotHost<unknown>>();
+  private started = false;
+
+  constructor(options: TradingNodeOptions) {
+    this.bus = options.bus ?? new MessageBus();
+    this.clock = options.clock;
+    this.traderId = TraderId(options.traderId, 'trader_id');
+    this.ids = new IdGenerator(options.idPrefix ?? 'Q');
+    this.journal = options.journal ?? new InMemoryJournal();
+    for (const i of options.instruments) this.cache.addInstrument(i);
+    this.data = new DataEngine({ bus: this.bus, cache: this.cache, barHistory: options.barHistory });
+    this.portfolio = new Portfolio({ bus: this.bus, cache: this.cache, clock: this.clock, ids: this.ids });
+    for (const a of options.accounts) this.portfolio.registerAccount(a);
+    this.risk = new RiskEngine({
+      bus: this.bus,
+      cache: this.cache,
+      portfolio: this.portfolio,
+      clock: this.clock,
+      ids: this.ids,
+      config: { ...(options.risk ?? {}), traderId: this.traderId },
+    });
+    this.orderIds = new ClientOrderIdGenerator({ clock: this.clock });
+    this.execution = new ExecutionEngine({
+      bus: this.bus,
+      cache: this.cache,
+      clock: this.clock,
+      ids: this.ids,
+      journal: this.journal,
+    });
+    const live = new Set((options.clients ?? []).map((c) => c.venue));
+    for (const c of options.clients ?? []) this.execution.registerClient(c);
+    const venues = new Set(options.instruments.map((i) => i.venue));
+    for (const v of Object.keys(options.simulatedVenues ?? {})) venues.add(v);
+    for (const venue of venues) {
+      if (live.has(venue)) continue;
+      const sim = new SimulatedVenue({
+        venue,
+        clock: this.clock,
+        ids: this.ids,
+        instruments: (id) => this.cache.instrument(id),
+        config: options.simulatedVenues?.[venue],
+      });
+      this.venues.set(venue, sim);
+      this.execution.registerClient(sim);
+    }
+  }
+
+  /** Starts the kernel's consumers (portfolio, risk, execution) and then every bot added so far. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.portfolio.start();
+    this.risk.start();
+    this.execution.start();
+    for (const b of this.bots.values()) b.start();
+  }
+
+  addBot<C>(o: AddBotOptions<C>): BotHost<C> {
+    const botId = BotId(o.botId, 'bot_id');
+    if (this.bots.has(botId)) throw new Error(`bot ${botId} already exists in this node`);
+    const accountId = AccountId(o.accountId, 'account_id');
+    if (!this.portfolio.hasAccount(accountId)) throw new Error(`unknown account ${accountId} for bot ${botId}`);
+    const host = new BotHost<C>({
+      bus: this.bus,
+      cache: this.cache,
+      clock: this.clock,
+      ids: this.ids,
+      data: this.data,
+      portfolio: this.botPortfolioView(),
+      nextClientOrderId: (b, r) => this.orderIds.generate(b, r),
+      traderId: this.traderId,
+      accountId,
+      botId,
+      strategyId: StrategyId(o.strategyId, 'strategy_id'),
+      bot: o.bot,
+      config: o.config,
+      subscriptions: o.subscriptions,
+      state: o.state,
+      logSink: o.logSink,
+      onError: o.onError,
+    });
+    this.bots.set(botId, host as BotHost<unknown>);
+    if (this.started) host.start();
+    return host;
+  }
+
+  bot(botId: string): BotHost<unknown> | undefined {
+    return this.bots.get(botId);
+  }
+
+  stopBot(botId: string, reason: StopReason): void {
+    this.bots.get(botId)?.stop(reason);
+  }
+
+  stopBots(reason: StopReason): void {
+    for (const b of this.bots.values()) b.stop(reason);
+  }
+
+  /** Feeds one datum through the node (see the class comment for the order of things). */
+  process(data: MarketData): void {
+    if (this.clock instanceof TestClock) this.clock.advanceTo(data.tsEvent);
+    const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
+    const venue = this.venues.get(parseInstrumentId(instrumentId).venue);
+    if (venue) {
+      switch (data.type) {
+        case 'Bar':
+          venue.processBar(data);
+          break;
+        case 'TradeTick':
+          venue.processTrade(data);
+          break;
+        case 'QuoteTick':
+          venue.processQuote(data);
+          break;
+        case 'OrderBookSnapshot':
+          venue.processBookSnapshot(data);
+          break;
+        case 'OrderBookDeltas':
+          venue.processBookDeltas(data);
+          break;
+      }
+    }
+    this.data.process(data);
+  }
+
+  /** Sets the reference price daily bands are measured from, for risk and the simulated venue alike. */
+  setReferencePrice(instrumentId: InstrumentId, price: Price): void {
+    this.cache.setReferencePrice(instrumentId, price);
+    this.venues.get(parseInstrumentId(instrumentId).venue)?.setReferencePrice(instrumentId, price);
+  }
+
+  private botPortfolioView(): BotPortfolioView {
+    const p = this.portfolio;
+    return {
+      positionView: (a, b, i) => p.positionView(a, b, i),
+      botPositions: (a, b) => p.positions({ accountId: a, botId: b }).map((s) => p.positionView(a, b, s.instrumentId)),
+      equity: (a) => p.equity(a),
+      baseCurrency: (a) => p.baseCurrency(a),
+    };
+  }
+}
