@@ -3,7 +3,7 @@
  * (a dotted path such as `payload.quantity`) so that the caller can say exactly what was wrong.
  */
 export class ModelError extends Error {
-  override readonly name = 'ModelError';
+  override readonly name: string = 'ModelError';
   constructor(
     readonly field: string,
     readonly reason: string,

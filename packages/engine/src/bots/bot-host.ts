@@ -2,7 +2,6 @@ import {
   Decimal,
   Money,
   ModelError,
-
   PositionSide,
   Price,
   Quantity,
@@ -65,6 +64,8 @@ export interface BotHostOptions<C> extends IntentOwner {
   readonly subscriptions: BotSubscriptions;
   readonly state?: KeyValueState;
   readonly logSink?: LogSink;
+  /** Keep every SubmitOrder the bot produced in `submitted` (tests, short backtests); off by default to bound memory. */
+  readonly recordSubmitted?: boolean;
   /** Called when a hook throws; the runtime decides whether the bot goes to phase error. */
   readonly onError?: (error: Error, hook: string) => void;
 }
@@ -86,6 +87,7 @@ export class BotHost<C = unknown> {
   readonly state: KeyValueState;
   readonly invalidIntents: InvalidIntent[] = [];
   readonly submitted: SubmitOrder[] = [];
+  private submittedCount = 0;
   private readonly o: BotHostOptions<C>;
   private readonly ctx: BotContext<C>;
   private readonly instrumentSet: Set<string>;
@@ -100,8 +102,11 @@ export class BotHost<C = unknown> {
     this.state = options.state ?? new InMemoryKeyValueState();
     this.instrumentSet = new Set(options.subscriptions.instruments);
     this.barTypeSet = new Set(options.subscriptions.barTypes ?? []);
-    this.barInstruments = new Set([...this.barTypeSet].map((b) => b.slice(0, b.indexOf('-', b.lastIndexOf('.')))));
-    for (const id of [...this.instrumentSet, ...this.barInstruments]) options.cache.requireInstrument(id, 'subscriptions');
+    this.barInstruments = new Set(
+      [...this.barTypeSet].map((b) => b.slice(0, b.indexOf('-', b.lastIndexOf('.')))),
+    );
+    for (const id of [...this.instrumentSet, ...this.barInstruments])
+      options.cache.requireInstrument(id, 'subscriptions');
     this.ctx = this.makeContext();
   }
 
@@ -113,6 +118,11 @@ export class BotHost<C = unknown> {
     return this.running;
   }
 
+  /** Orders the bot asked for that became SubmitOrder commands. */
+  get intentCount(): number {
+    return this.submittedCount;
+  }
+
   get errors(): number {
     return this.errorCount;
   }
@@ -121,8 +131,16 @@ export class BotHost<C = unknown> {
     if (this.running) return;
     this.running = true;
     const group = `bot:${this.o.botId}`;
-    this.unsubscribe.push(this.o.bus.subscribe<MarketData>(Topic.MARKET_RAW_DATA, group, (m) => this.onMarket(m)));
-    for (const topic of [Topic.ORDERS_UPDATED, Topic.ORDERS_FILLS, Topic.TRADES_REJECTED, Topic.PORTFOLIO_UPDATED, Topic.ORDERS_PLACED]) {
+    this.unsubscribe.push(
+      this.o.bus.subscribe<MarketData>(Topic.MARKET_RAW_DATA, group, (m) => this.onMarket(m)),
+    );
+    for (const topic of [
+      Topic.ORDERS_UPDATED,
+      Topic.ORDERS_FILLS,
+      Topic.TRADES_REJECTED,
+      Topic.PORTFOLIO_UPDATED,
+      Topic.ORDERS_PLACED,
+    ]) {
       this.unsubscribe.push(this.o.bus.subscribe<BusMessage>(topic, group, (m) => this.onBusEvent(m)));
     }
     this.call('onStart', () => this.o.bot.onStart?.(this.ctx));
@@ -213,7 +231,14 @@ export class BotHost<C = unknown> {
     const now = this.o.clock.now();
     let cmd: SubmitOrder;
     try {
-      cmd = intentToCommand(intent, this.o, (id) => this.o.cache.instrument(id), this.o.nextClientOrderId, this.o.ids.id(), now);
+      cmd = intentToCommand(
+        intent,
+        this.o,
+        (id) => this.o.cache.instrument(id),
+        this.o.nextClientOrderId,
+        this.o.ids.id(),
+        now,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.invalidIntents.push({ ts: now, intent, error: message });
@@ -221,8 +246,12 @@ export class BotHost<C = unknown> {
       this.ctx.log.error(`invalid order intent: ${message}`);
       return;
     }
-    this.submitted.push(cmd);
-    this.metrics.counter('bot_order_intents_total', 1, { side: cmd.side.toLowerCase(), symbol: cmd.instrumentId });
+    this.submittedCount++;
+    if (this.o.recordSubmitted) this.submitted.push(cmd);
+    this.metrics.counter('bot_order_intents_total', 1, {
+      side: cmd.side.toLowerCase(),
+      symbol: cmd.instrumentId,
+    });
     this.o.bus.publish(Topic.TRADING_SIGNALS, instrumentKey(cmd.instrumentId), cmd);
   }
 
@@ -288,15 +317,20 @@ export class BotHost<C = unknown> {
           instrumentId: order.instrumentId,
           clientOrderId: order.clientOrderId,
           venueOrderId: order.venueOrderId,
-          quantity: changes.quantity === undefined ? undefined : Quantity.from(changes.quantity, 'changes.quantity'),
+          quantity:
+            changes.quantity === undefined ? undefined : Quantity.from(changes.quantity, 'changes.quantity'),
           price: changes.price === undefined ? undefined : Price.from(changes.price, 'changes.price'),
-          triggerPrice: changes.triggerPrice === undefined ? undefined : Price.from(changes.triggerPrice, 'changes.triggerPrice'),
+          triggerPrice:
+            changes.triggerPrice === undefined
+              ? undefined
+              : Price.from(changes.triggerPrice, 'changes.triggerPrice'),
           tsInit: o.clock.now(),
         };
         o.bus.publish(Topic.TRADING_SIGNALS, instrumentKey(order.instrumentId), cmd);
       },
       cancelAll: (id?: string) => {
-        for (const order of o.cache.ordersOpen({ botId: o.botId, instrumentId: id })) host.ctx.cancel(order.clientOrderId);
+        for (const order of o.cache.ordersOpen({ botId: o.botId, instrumentId: id }))
+          host.ctx.cancel(order.clientOrderId);
       },
       state: this.state,
       log,
@@ -333,4 +367,3 @@ export function flatPositionView(instrument: Instrument): PositionView {
     fees: zero,
   };
 }
-

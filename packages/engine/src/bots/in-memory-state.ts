@@ -26,7 +26,8 @@ export class InMemoryKeyValueState implements KeyValueState {
     } catch (err) {
       throw new ModelError(`state.${key}`, `value is not JSON: ${(err as Error).message}`);
     }
-    if (text === undefined) throw new ModelError(`state.${key}`, 'value is not JSON (undefined or a function)');
+    if (text === undefined)
+      throw new ModelError(`state.${key}`, 'value is not JSON (undefined or a function)');
     this.values.set(key, text);
   }
 

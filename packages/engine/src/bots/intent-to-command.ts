@@ -47,29 +47,41 @@ export function intentToCommand(
   }
   const orderType = intent.orderType ?? OrderType.MARKET;
   if (!Object.values(OrderType).includes(orderType)) {
-    throw new ModelError('intent.orderType', `"${String(orderType)}" is not one of ${Object.values(OrderType).join(', ')}`);
+    throw new ModelError(
+      'intent.orderType',
+      `"${String(orderType)}" is not one of ${Object.values(OrderType).join(', ')}`,
+    );
   }
   const quantity = Quantity.from(toDecimalInput(intent.quantity, 'intent.quantity'), 'intent.quantity');
   if (quantity.isZero()) throw new ModelError('intent.quantity', 'must be positive');
   const needsPrice = orderType === OrderType.LIMIT || orderType === OrderType.STOP_LIMIT;
   const needsTrigger = orderType === OrderType.STOP_MARKET || orderType === OrderType.STOP_LIMIT;
-  if (needsPrice && intent.price === undefined) throw new ModelError('intent.price', `is required for ${orderType}`);
-  if (!needsPrice && intent.price !== undefined) throw new ModelError('intent.price', `is not allowed for ${orderType}`);
+  if (needsPrice && intent.price === undefined)
+    throw new ModelError('intent.price', `is required for ${orderType}`);
+  if (!needsPrice && intent.price !== undefined)
+    throw new ModelError('intent.price', `is not allowed for ${orderType}`);
   if (needsTrigger && intent.triggerPrice === undefined) {
     throw new ModelError('intent.triggerPrice', `is required for ${orderType}`);
   }
   const price = intent.price === undefined ? undefined : positivePrice(intent.price, 'intent.price');
-  const triggerPrice = intent.triggerPrice === undefined ? undefined : positivePrice(intent.triggerPrice, 'intent.triggerPrice');
-  const timeInForce = intent.timeInForce ?? (orderType === OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC);
+  const triggerPrice =
+    intent.triggerPrice === undefined ? undefined : positivePrice(intent.triggerPrice, 'intent.triggerPrice');
+  const timeInForce =
+    intent.timeInForce ?? (orderType === OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC);
   if (!Object.values(TimeInForce).includes(timeInForce)) {
-    throw new ModelError('intent.timeInForce', `"${String(timeInForce)}" is not one of ${Object.values(TimeInForce).join(', ')}`);
+    throw new ModelError(
+      'intent.timeInForce',
+      `"${String(timeInForce)}" is not one of ${Object.values(TimeInForce).join(', ')}`,
+    );
   }
   if (timeInForce === TimeInForce.GTD && intent.expireTime === undefined) {
     throw new ModelError('intent.expireTime', 'is required for GTD');
   }
-  if (intent.postOnly && orderType !== OrderType.LIMIT) throw new ModelError('intent.postOnly', 'applies to LIMIT orders only');
+  if (intent.postOnly && orderType !== OrderType.LIMIT)
+    throw new ModelError('intent.postOnly', 'applies to LIMIT orders only');
   const reason = intent.reason ?? 'signal';
-  if (!REASON_RE.test(reason)) throw new ModelError('intent.reason', `"${reason}" must be 1-32 of a-z, 0-9, _`);
+  if (!REASON_RE.test(reason))
+    throw new ModelError('intent.reason', `"${reason}" must be 1-32 of a-z, 0-9, _`);
   return {
     type: 'SubmitOrder',
     commandId,
@@ -95,7 +107,10 @@ export function intentToCommand(
 
 function toDecimalInput(v: unknown, field: string): string | number | Decimal {
   if (typeof v === 'string' || typeof v === 'number' || v instanceof Decimal) return v;
-  throw new ModelError(field, `expected a decimal string, number or Decimal, got ${v === null ? 'null' : typeof v}`);
+  throw new ModelError(
+    field,
+    `expected a decimal string, number or Decimal, got ${v === null ? 'null' : typeof v}`,
+  );
 }
 
 function positivePrice(v: unknown, field: string): Price {

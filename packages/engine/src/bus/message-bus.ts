@@ -59,7 +59,11 @@ export class MessageBus implements Bus {
     if (!this.draining) this.drain();
   }
 
-  subscribe<T extends BusMessage = BusMessage>(topic: string, group: string, handler: Handler<T>): () => void {
+  subscribe<T extends BusMessage = BusMessage>(
+    topic: string,
+    group: string,
+    handler: Handler<T>,
+  ): () => void {
     let groups = this.topics.get(topic);
     if (!groups) this.topics.set(topic, (groups = []));
     let g = groups.find((x) => x.name === group);

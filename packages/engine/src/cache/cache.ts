@@ -22,13 +22,29 @@ export interface OrderFilter {
  * The kernel's in-memory view of instruments, orders and the latest prices. Writers: the data side
  * for prices, the ExecutionEngine for orders. Everyone else reads.
  */
+export interface CacheOptions {
+  /**
+   * How many closed (terminal) orders stay in memory, oldest dropped first. The store keeps the full
+   * history; the kernel only needs recent ones (late reports, bot look-ups), and keeping every order of a
+   * long run would turn into garbage-collector time.
+   */
+  readonly closedOrderRetention?: number;
+}
+
 export class Cache {
+  private readonly closedRetention: number;
+  private readonly closedQueue: string[] = [];
+  private closedHead = 0;
   private readonly instrumentsById = new Map<string, Instrument>();
   private readonly ordersById = new Map<string, Order>();
   private readonly openOrders = new Map<string, Order>();
   private readonly last = new Map<string, { price: Price; ts: UnixNanos }>();
   private readonly quotes = new Map<string, QuoteTick>();
   private readonly references = new Map<string, Price>();
+
+  constructor(options: CacheOptions = {}) {
+    this.closedRetention = options.closedOrderRetention ?? 100_000;
+  }
 
   addInstrument(instrument: Instrument): void {
     this.instrumentsById.set(instrument.id, instrument);
@@ -63,8 +79,25 @@ export class Cache {
 
   /** Call after an order changed so the open-order index stays right. */
   orderUpdated(order: Order): void {
-    if (order.isClosed) this.openOrders.delete(order.clientOrderId);
-    else this.openOrders.set(order.clientOrderId, order);
+    if (!order.isClosed) {
+      this.openOrders.set(order.clientOrderId, order);
+      return;
+    }
+    if (this.openOrders.delete(order.clientOrderId)) this.retireClosed(order.clientOrderId);
+  }
+
+  private retireClosed(id: string): void {
+    this.closedQueue.push(id);
+    if (this.closedQueue.length - this.closedHead > this.closedRetention) {
+      const oldest = this.closedQueue[this.closedHead++]!;
+      const o = this.ordersById.get(oldest);
+      if (o?.isClosed) this.ordersById.delete(oldest);
+    }
+    // Compact the queue now and then instead of shifting on every close.
+    if (this.closedHead > 65_536 && this.closedHead * 2 > this.closedQueue.length) {
+      this.closedQueue.splice(0, this.closedHead);
+      this.closedHead = 0;
+    }
   }
 
   /** Orders not yet in a terminal state (including ones not yet acknowledged by the venue). */

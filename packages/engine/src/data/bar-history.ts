@@ -7,7 +7,8 @@ export class BarHistory {
   private size = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0) throw new RangeError(`bar history capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity <= 0)
+      throw new RangeError(`bar history capacity must be a positive integer, got ${capacity}`);
     this.buffer = new Array<Bar | undefined>(capacity);
   }
 

@@ -1,4 +1,11 @@
-import type { AccountState, OrderDenied, OrderEvent, OrderFilled, PositionEvent, TradingStateChanged } from '@qubit/model';
+import type {
+  AccountState,
+  OrderDenied,
+  OrderEvent,
+  OrderFilled,
+  PositionEvent,
+  TradingStateChanged,
+} from '@qubit/model';
 import type { Bus, BusMessage, DeadLetter } from '../bus/message-bus.js';
 import { Topic } from '../bus/topics.js';
 
@@ -15,7 +22,8 @@ export class EventRecorder {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(bus: Bus, group = 'recorder') {
-    const on = (topic: string, fn: (m: BusMessage) => void) => this.unsubscribe.push(bus.subscribe(topic, group, fn));
+    const on = (topic: string, fn: (m: BusMessage) => void) =>
+      this.unsubscribe.push(bus.subscribe(topic, group, fn));
     on(Topic.ORDERS_PLACED, (m) => this.orderEvents.push(m as OrderEvent));
     on(Topic.ORDERS_UPDATED, (m) => this.orderEvents.push(m as OrderEvent));
     on(Topic.ORDERS_FILLS, (m) => {

@@ -1,5 +1,6 @@
 import {
   TraderId,
+  barIntervalNanos,
   parseInstrumentId,
   type Bot,
   type Instrument,
@@ -50,6 +51,8 @@ export interface TradingNodeOptions {
   /** Prefix of event and command ids; deterministic ids make backtests byte-identical. */
   readonly idPrefix?: string;
   readonly barHistory?: number;
+  /** Closed orders kept in the cache (see CacheOptions); reports and stores keep the full history. */
+  readonly closedOrderRetention?: number;
 }
 
 export interface AddBotOptions<C> {
@@ -62,6 +65,7 @@ export interface AddBotOptions<C> {
   readonly state?: KeyValueState;
   readonly logSink?: LogSink;
   readonly onError?: (error: Error, hook: string) => void;
+  readonly recordSubmitted?: boolean;
 }
 
 /**
@@ -76,7 +80,7 @@ export interface AddBotOptions<C> {
  */
 export class TradingNode {
   readonly bus: Bus;
-  readonly cache = new Cache();
+  readonly cache: Cache;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly traderId: TraderId;
@@ -92,6 +96,7 @@ export class TradingNode {
 
   constructor(options: TradingNodeOptions) {
     this.bus = options.bus ?? new MessageBus();
+    this.cache = new Cache({ closedOrderRetention: options.closedOrderRetention });
     this.clock = options.clock;
     this.traderId = TraderId(options.traderId, 'trader_id');
     this.ids = new IdGenerator(options.idPrefix ?? 'Q');
@@ -108,7 +113,7 @@ export class TradingNode {
       ids: this.ids,
       config: { ...(options.risk ?? {}), traderId: this.traderId },
     });
-    this.orderIds = new ClientOrderIdGenerator({ clock: this.clock });
+    this.orderIds = new ClientOrderIdGenerator({ clock: this.clock, capacity: 100_000 });
     this.execution = new ExecutionEngine({
       bus: this.bus,
       cache: this.cache,
@@ -148,7 +153,8 @@ export class TradingNode {
     const botId = BotId(o.botId, 'bot_id');
     if (this.bots.has(botId)) throw new Error(`bot ${botId} already exists in this node`);
     const accountId = AccountId(o.accountId, 'account_id');
-    if (!this.portfolio.hasAccount(accountId)) throw new Error(`unknown account ${accountId} for bot ${botId}`);
+    if (!this.portfolio.hasAccount(accountId))
+      throw new Error(`unknown account ${accountId} for bot ${botId}`);
     const host = new BotHost<C>({
       bus: this.bus,
       cache: this.cache,
@@ -167,6 +173,7 @@ export class TradingNode {
       state: o.state,
       logSink: o.logSink,
       onError: o.onError,
+      recordSubmitted: o.recordSubmitted,
     });
     this.bots.set(botId, host as BotHost<unknown>);
     if (this.started) host.start();
@@ -187,7 +194,12 @@ export class TradingNode {
 
   /** Feeds one datum through the node (see the class comment for the order of things). */
   process(data: MarketData): void {
-    if (this.clock instanceof TestClock) this.clock.advanceTo(data.tsEvent);
+    if (this.clock instanceof TestClock) {
+      // A bar's fills happen at its open (tsEvent is its close), so the venue sees the bar at its open time.
+      const interval = data.type === 'Bar' ? barIntervalNanos(data.barType) : undefined;
+      const at = interval === undefined ? data.tsEvent : data.tsEvent - interval;
+      this.clock.advanceTo(at > this.clock.now() ? at : this.clock.now());
+    }
     const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
     const venue = this.venues.get(parseInstrumentId(instrumentId).venue);
     if (venue) {
@@ -209,6 +221,7 @@ export class TradingNode {
           break;
       }
     }
+    if (this.clock instanceof TestClock) this.clock.advanceTo(data.tsEvent);
     this.data.process(data);
   }
 
@@ -222,7 +235,8 @@ export class TradingNode {
     const p = this.portfolio;
     return {
       positionView: (a, b, i) => p.positionView(a, b, i),
-      botPositions: (a, b) => p.positions({ accountId: a, botId: b }).map((s) => p.positionView(a, b, s.instrumentId)),
+      botPositions: (a, b) =>
+        p.positions({ accountId: a, botId: b }).map((s) => p.positionView(a, b, s.instrumentId)),
       equity: (a) => p.equity(a),
       baseCurrency: (a) => p.baseCurrency(a),
     };

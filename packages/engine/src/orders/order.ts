@@ -39,12 +39,58 @@ const WORKING: ReadonlySet<OrderStatus> = new Set([
 /** Which event types each status accepts. Anything else is an illegal transition and is not applied. */
 const LEGAL: Readonly<Record<OrderStatus, ReadonlySet<OrderEvent['type']>>> = {
   INITIALIZED: new Set(['OrderDenied', 'OrderSubmitted', 'OrderRejected']),
-  SUBMITTED: new Set(['OrderAccepted', 'OrderRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled']),
-  ACCEPTED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled']),
-  TRIGGERED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderFilled']),
-  PARTIALLY_FILLED: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCancelRejected', 'OrderCanceled', 'OrderExpired', 'OrderFilled']),
-  PENDING_UPDATE: new Set(['OrderModified', 'OrderModifyRejected', 'OrderCanceled', 'OrderExpired', 'OrderTriggered', 'OrderFilled', 'OrderAccepted']),
-  PENDING_CANCEL: new Set(['OrderCanceled', 'OrderCancelRejected', 'OrderExpired', 'OrderFilled', 'OrderModified', 'OrderModifyRejected', 'OrderAccepted', 'OrderTriggered']),
+  SUBMITTED: new Set([
+    'OrderAccepted',
+    'OrderRejected',
+    'OrderCanceled',
+    'OrderExpired',
+    'OrderTriggered',
+    'OrderFilled',
+  ]),
+  ACCEPTED: new Set([
+    'OrderModified',
+    'OrderModifyRejected',
+    'OrderCancelRejected',
+    'OrderCanceled',
+    'OrderExpired',
+    'OrderTriggered',
+    'OrderFilled',
+  ]),
+  TRIGGERED: new Set([
+    'OrderModified',
+    'OrderModifyRejected',
+    'OrderCancelRejected',
+    'OrderCanceled',
+    'OrderExpired',
+    'OrderFilled',
+  ]),
+  PARTIALLY_FILLED: new Set([
+    'OrderModified',
+    'OrderModifyRejected',
+    'OrderCancelRejected',
+    'OrderCanceled',
+    'OrderExpired',
+    'OrderFilled',
+  ]),
+  PENDING_UPDATE: new Set([
+    'OrderModified',
+    'OrderModifyRejected',
+    'OrderCanceled',
+    'OrderExpired',
+    'OrderTriggered',
+    'OrderFilled',
+    'OrderAccepted',
+  ]),
+  PENDING_CANCEL: new Set([
+    'OrderCanceled',
+    'OrderCancelRejected',
+    'OrderExpired',
+    'OrderFilled',
+    'OrderModified',
+    'OrderModifyRejected',
+    'OrderAccepted',
+    'OrderTriggered',
+  ]),
   DENIED: new Set(),
   REJECTED: new Set(),
   FILLED: new Set(),
@@ -151,7 +197,10 @@ export class Order implements OrderOwner, OrderTerms {
 
   apply(event: OrderEvent): ApplyResult {
     if (event.clientOrderId !== this.clientOrderId) {
-      return { kind: 'illegal', reason: `event for ${event.clientOrderId} applied to order ${this.clientOrderId}` };
+      return {
+        kind: 'illegal',
+        reason: `event for ${event.clientOrderId} applied to order ${this.clientOrderId}`,
+      };
     }
     if (event.type === 'OrderFilled' && this.tradeIds.has(event.tradeId)) return { kind: 'duplicate' };
     if (!LEGAL[this.status].has(event.type)) {
@@ -168,14 +217,18 @@ export class Order implements OrderOwner, OrderTerms {
         this.venueOrderId = event.venueOrderId;
         // A late ack while a change is pending keeps the pending state.
         if (this.status === OrderStatus.SUBMITTED) this.status = OrderStatus.ACCEPTED;
-        else if (this.statusBeforePending === OrderStatus.SUBMITTED) this.statusBeforePending = OrderStatus.ACCEPTED;
+        else if (this.statusBeforePending === OrderStatus.SUBMITTED)
+          this.statusBeforePending = OrderStatus.ACCEPTED;
         break;
       case 'OrderRejected':
         this.status = OrderStatus.REJECTED;
         break;
       case 'OrderModified': {
         if (event.quantity.lt(this.filledQty)) {
-          return { kind: 'illegal', reason: `modified quantity ${event.quantity} is below the filled ${this.filledQty}` };
+          return {
+            kind: 'illegal',
+            reason: `modified quantity ${event.quantity} is below the filled ${this.filledQty}`,
+          };
         }
         this.quantity = event.quantity;
         if (event.price) this.price = event.price;
@@ -201,16 +254,24 @@ export class Order implements OrderOwner, OrderTerms {
         this.triggered = true;
         if (this.status === OrderStatus.PENDING_UPDATE || this.status === OrderStatus.PENDING_CANCEL) {
           this.statusBeforePending = OrderStatus.TRIGGERED;
-        }
-        else this.status = OrderStatus.TRIGGERED;
+        } else this.status = OrderStatus.TRIGGERED;
         break;
       case 'OrderFilled': {
-        if (event.lastQty.scale > this.quantity.precision && !event.lastQty.isMultipleOf(Decimal.of(1n, this.quantity.precision))) {
-          return { kind: 'illegal', reason: `fill quantity ${event.lastQty} is finer than the order's precision ${this.quantity.precision}` };
+        if (
+          event.lastQty.scale > this.quantity.precision &&
+          !event.lastQty.isMultipleOf(Decimal.of(1n, this.quantity.precision))
+        ) {
+          return {
+            kind: 'illegal',
+            reason: `fill quantity ${event.lastQty} is finer than the order's precision ${this.quantity.precision}`,
+          };
         }
         const filled = this.filledQty.add(event.lastQty);
         if (filled.gt(this.quantity)) {
-          return { kind: 'illegal', reason: `fill of ${event.lastQty} would take filled ${filled} above quantity ${this.quantity}` };
+          return {
+            kind: 'illegal',
+            reason: `fill of ${event.lastQty} would take filled ${filled} above quantity ${this.quantity}`,
+          };
         }
         if (!this.venueOrderId) this.venueOrderId = event.venueOrderId;
         this.tradeIds.add(event.tradeId);
@@ -232,7 +293,10 @@ export class Order implements OrderOwner, OrderTerms {
 
   private markPending(status: OrderStatus): ApplyResult {
     if (!WORKING.has(this.status) && this.status !== OrderStatus.SUBMITTED) {
-      return { kind: 'illegal', reason: `cannot ${status === OrderStatus.PENDING_CANCEL ? 'cancel' : 'modify'} an order that is ${this.status}` };
+      return {
+        kind: 'illegal',
+        reason: `cannot ${status === OrderStatus.PENDING_CANCEL ? 'cancel' : 'modify'} an order that is ${this.status}`,
+      };
     }
     if (this.status !== OrderStatus.PENDING_UPDATE && this.status !== OrderStatus.PENDING_CANCEL) {
       this.statusBeforePending = this.status;

@@ -83,7 +83,11 @@ export class AccountLedger {
 
   book(instrument: Instrument): InstrumentBook {
     let b = this.books.get(instrument.id);
-    if (!b) this.books.set(instrument.id, (b = { instrument, costScale: costScaleOf(instrument), qty: 0n, cost: 0n }));
+    if (!b)
+      this.books.set(
+        instrument.id,
+        (b = { instrument, costScale: costScaleOf(instrument), qty: 0n, cost: 0n }),
+      );
     return b;
   }
 }

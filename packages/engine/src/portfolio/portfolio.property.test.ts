@@ -92,7 +92,12 @@ function oracleInstrument(
 const INSTRUMENTS = [
   oracleInstrument(BTCUSDT_BINANCE, { low: '30000.00', ticks: 1_000_000, maxLots: 20_000, maxFeeUnits: 1e9 }),
   oracleInstrument(ETHUSDT_BINANCE, { low: '1500.00', ticks: 100_000, maxLots: 50_000, maxFeeUnits: 1e9 }),
-  oracleInstrument(BTCUSDT_PERP_BINANCE, { low: '30000.00', ticks: 100_000, maxLots: 3_000, maxFeeUnits: 1e9 }),
+  oracleInstrument(BTCUSDT_PERP_BINANCE, {
+    low: '30000.00',
+    ticks: 100_000,
+    maxLots: 3_000,
+    maxFeeUnits: 1e9,
+  }),
   oracleInstrument(VN30F1M_HNX, { low: '1100.0', ticks: 3_000, maxLots: 30, maxFeeUnits: 100_000 }),
 ] as const;
 const SPECS = [BTCUSDT_BINANCE, ETHUSDT_BINANCE, BTCUSDT_PERP_BINANCE, VN30F1M_HNX];
@@ -108,11 +113,34 @@ interface OracleAccount {
 }
 
 const ACCOUNTS: readonly OracleAccount[] = [
-  { id: 'cash-1', cash: true, base: 'USDT', start: { USDT: '100000', BTC: '0.5' }, instruments: [0, 1], bots: ['bot-a', 'bot-b', 'bot-c'] },
-  { id: 'perp-1', cash: false, base: 'USDT', start: { USDT: '50000' }, instruments: [2], bots: ['bot-a', 'bot-b', 'bot-c'] },
-  { id: 'vn-1', cash: false, base: 'VND', start: { VND: '1000000000' }, instruments: [3], bots: ['bot-v1', 'bot-v2'] },
+  {
+    id: 'cash-1',
+    cash: true,
+    base: 'USDT',
+    start: { USDT: '100000', BTC: '0.5' },
+    instruments: [0, 1],
+    bots: ['bot-a', 'bot-b', 'bot-c'],
+  },
+  {
+    id: 'perp-1',
+    cash: false,
+    base: 'USDT',
+    start: { USDT: '50000' },
+    instruments: [2],
+    bots: ['bot-a', 'bot-b', 'bot-c'],
+  },
+  {
+    id: 'vn-1',
+    cash: false,
+    base: 'VND',
+    start: { VND: '1000000000' },
+    instruments: [3],
+    bots: ['bot-v1', 'bot-v2'],
+  },
 ];
-const ROUTES = ACCOUNTS.flatMap((a, ai) => a.instruments.flatMap((ii) => a.bots.map((bot) => ({ ai, ii, bot }))));
+const ROUTES = ACCOUNTS.flatMap((a, ai) =>
+  a.instruments.flatMap((ii) => a.bots.map((bot) => ({ ai, ii, bot }))),
+);
 const BOTS = [...new Set(ACCOUNTS.flatMap((a) => a.bots))];
 
 interface OraclePosition {
@@ -264,7 +292,15 @@ class Oracle {
 // ---- the system under test, driven through the bus ----
 
 type Command =
-  | { kind: 'fill'; route: number; buy: boolean; mode: 'lots' | 'close' | 'flip'; lots: number; tick: number; fee: number }
+  | {
+      kind: 'fill';
+      route: number;
+      buy: boolean;
+      mode: 'lots' | 'close' | 'flip';
+      lots: number;
+      tick: number;
+      fee: number;
+    }
   | { kind: 'mark'; instrument: number; tick: number };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
@@ -274,7 +310,13 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant('fill' as const),
       route: fc.nat(ROUTES.length - 1),
       buy: fc.boolean(),
-      mode: fc.constantFrom('lots' as const, 'lots' as const, 'lots' as const, 'close' as const, 'flip' as const),
+      mode: fc.constantFrom(
+        'lots' as const,
+        'lots' as const,
+        'lots' as const,
+        'close' as const,
+        'flip' as const,
+      ),
       lots: fc.nat(),
       tick: fc.nat(),
       fee: fc.nat(),
@@ -290,9 +332,11 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   },
 );
 
-const norm = (d: Decimal | undefined): string | undefined => (d === undefined ? undefined : new D(d.toString()).toFixed());
+const norm = (d: Decimal | undefined): string | undefined =>
+  d === undefined ? undefined : new D(d.toString()).toFixed();
 const fixed = (d: D | undefined): string | undefined => d?.toFixed();
-const money = (d: D, code: string): string => d.toDecimalPlaces(PRECISION[code]!, DecimalJs.ROUND_HALF_EVEN).toFixed(PRECISION[code]!);
+const money = (d: D, code: string): string =>
+  d.toDecimalPlaces(PRECISION[code]!, DecimalJs.ROUND_HALF_EVEN).toFixed(PRECISION[code]!);
 
 let fillsApplied = 0;
 let checksRun = 0;
@@ -310,13 +354,17 @@ function run(commands: readonly Command[]): void {
       accountId: a.id,
       accountType: a.cash ? 'CASH' : 'MARGIN',
       baseCurrency: a.base === 'USDT' ? Currencies.USDT : Currencies.VND,
-      balances: Object.entries(a.start).map(([c, v]) => Money.of(v, Currencies[c as keyof typeof Currencies])),
+      balances: Object.entries(a.start).map(([c, v]) =>
+        Money.of(v, Currencies[c as keyof typeof Currencies]),
+      ),
     });
   }
   let published: BusMessage[] = [];
   bus.subscribe(Topic.PORTFOLIO_UPDATED, 'oracle', (m) => void published.push(m));
   bus.subscribe(Topic.DEAD_LETTER, 'oracle', (m) => {
-    throw new Error(`dead letter: ${JSON.stringify(m, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+    throw new Error(
+      `dead letter: ${JSON.stringify(m, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+    );
   });
   const oracle = new Oracle();
   let seq = 0;
@@ -366,7 +414,10 @@ function run(commands: readonly Command[]): void {
       orderType: OrderType.MARKET,
       lastQty: Quantity.from(q.toFixed(inst.sizePrecision)),
       lastPx: Price.from(p.toFixed(inst.pricePrecision)),
-      fee: Money.of(Decimal.of(BigInt(feeUnits), PRECISION[inst.settlement]!), Currencies[inst.settlement as 'USDT' | 'VND']),
+      fee: Money.of(
+        Decimal.of(BigInt(feeUnits), PRECISION[inst.settlement]!),
+        Currencies[inst.settlement as 'USDT' | 'VND'],
+      ),
       liquiditySide: LiquiditySide.TAKER,
       tsEvent: clock.now(),
       tsInit: clock.now(),
@@ -387,11 +438,11 @@ function run(commands: readonly Command[]): void {
     const last = published.at(-1) as AccountState;
     const event = published.at(-2) as PositionEvent;
     expect(last.type).toBe('AccountState');
-    expect([norm(event.signedQty), event.realizedPnl.amount.toString(), event.fees.amount.toString()]).toEqual([
-      fixed(pos.qty),
-      money(pos.realized, inst.settlement),
-      money(pos.fees, inst.settlement),
-    ]);
+    expect([
+      norm(event.signedQty),
+      event.realizedPnl.amount.toString(),
+      event.fees.amount.toString(),
+    ]).toEqual([fixed(pos.qty), money(pos.realized, inst.settlement), money(pos.fees, inst.settlement)]);
     const display = oracle.valuation(route.ai, true);
     expect([last.equity.amount.toString(), last.marginUsed.amount.toString()]).toEqual([
       money(display.equity!, acct.base),
@@ -467,7 +518,9 @@ function fullCheck(portfolio: Portfolio, oracle: Oracle): void {
     });
   });
   for (const bot of BOTS) {
-    expect(norm(portfolio.totalPnl({ kind: 'bot', botId: bot }))).toBe(fixed(oracle.totalPnl({ kind: 'bot', botId: bot })));
+    expect(norm(portfolio.totalPnl({ kind: 'bot', botId: bot }))).toBe(
+      fixed(oracle.totalPnl({ kind: 'bot', botId: bot })),
+    );
   }
   expect(norm(portfolio.totalPnl({ kind: 'global' }))).toBe(fixed(oracle.totalPnl({ kind: 'global' })));
 }

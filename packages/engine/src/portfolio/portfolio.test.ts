@@ -106,8 +106,10 @@ function mark(instrument: Instrument, px: string): void {
 
 const str = (d: Decimal | undefined): string | undefined => d?.normalize().toString();
 const types = (): string[] => updates.map((m) => m.type);
-const positionEvents = (): PositionEvent[] => updates.filter((m) => m.type !== 'AccountState') as PositionEvent[];
-const accountStates = (): AccountState[] => updates.filter((m) => m.type === 'AccountState') as AccountState[];
+const positionEvents = (): PositionEvent[] =>
+  updates.filter((m) => m.type !== 'AccountState') as PositionEvent[];
+const accountStates = (): AccountState[] =>
+  updates.filter((m) => m.type === 'AccountState') as AccountState[];
 
 function thrown(fn: () => unknown): ModelError {
   try {
@@ -250,7 +252,10 @@ describe('Portfolio positions', () => {
     expect(str(portfolio.totalPnl({ kind: 'bot', botId: 'bot-a' }))).toBe('24');
     expect(str(portfolio.totalPnl({ kind: 'bot', botId: 'bot-b' }))).toBe('8');
     expect(str(portfolio.totalPnl({ kind: 'account', accountId: 'BINANCE-futures' }))).toBe('32');
-    expect(portfolio.positions({ accountId: 'BINANCE-futures' }).map((p) => p.botId)).toEqual(['bot-a', 'bot-b']);
+    expect(portfolio.positions({ accountId: 'BINANCE-futures' }).map((p) => p.botId)).toEqual([
+      'bot-a',
+      'bot-b',
+    ]);
     expect(portfolio.positions({ botId: 'bot-b' }).map((p) => p.side)).toEqual(['SHORT']);
   });
 
@@ -266,7 +271,9 @@ describe('Portfolio positions', () => {
     expect(v.avgPx?.toString()).toBe('40000.00');
     expect(v.unrealizedPnl.toString()).toBe('5.00000000 USDT');
     expect(v.fees.toString()).toBe('0.20000000 USDT');
-    expect(() => portfolio.positionView('BINANCE-futures', 'bot-a', 'NOPE.BINANCE')).toThrow(/unknown instrument/);
+    expect(() => portfolio.positionView('BINANCE-futures', 'bot-a', 'NOPE.BINANCE')).toThrow(
+      /unknown instrument/,
+    );
   });
 });
 
@@ -285,26 +292,36 @@ describe('Portfolio idempotency and refusals', () => {
     fill({ instrument: perp, side: 'BUY', qty: '0.100', px: '40000.00', tradeId: 'T-1' });
     const other = instrumentFromSpec({ ...BTCUSDT_PERP_BINANCE, id: 'BTCUSDT-PERP.BYBIT' });
     cache.addInstrument(other);
-    expect(portfolio.applyFill(makeFill({ instrument: other, side: 'BUY', qty: '0.100', px: '1.00', tradeId: 'T-1' }))).toBe(
-      'applied',
-    );
+    expect(
+      portfolio.applyFill(
+        makeFill({ instrument: other, side: 'BUY', qty: '0.100', px: '1.00', tradeId: 'T-1' }),
+      ),
+    ).toBe('applied');
     expect(str(portfolio.netQty('BINANCE-futures', other.id))).toBe('0.1');
   });
 
   it('refuses a fill for an unknown account with a ModelError, sent to dead.letter by the bus', () => {
-    const e = thrown(() => portfolio.applyFill(makeFill({ account: 'nobody', instrument: perp, side: 'BUY', qty: '1', px: '1' })));
+    const e = thrown(() =>
+      portfolio.applyFill(makeFill({ account: 'nobody', instrument: perp, side: 'BUY', qty: '1', px: '1' })),
+    );
     expect(e.field).toBe('fill.accountId');
     expect(e.message).toMatch(/unknown account nobody/);
     fill({ account: 'nobody', instrument: perp, side: 'BUY', qty: '1', px: '1' });
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ topic: Topic.ORDERS_FILLS, group: 'portfolio', messageType: 'OrderFilled' });
+    expect(dead[0]).toMatchObject({
+      topic: Topic.ORDERS_FILLS,
+      group: 'portfolio',
+      messageType: 'OrderFilled',
+    });
     expect(dead[0]!.error).toMatch(/fill.accountId: unknown account nobody/);
     expect(updates).toEqual([]);
   });
 
   it('refuses a fill for an instrument the cache does not know', () => {
     const ghost = instrumentFromSpec({ ...BTCUSDT_PERP_BINANCE, id: 'GHOST.BINANCE' });
-    const e = thrown(() => portfolio.applyFill(makeFill({ instrument: ghost, side: 'BUY', qty: '1', px: '1' })));
+    const e = thrown(() =>
+      portfolio.applyFill(makeFill({ instrument: ghost, side: 'BUY', qty: '1', px: '1' })),
+    );
     expect(e.field).toBe('fill.instrumentId');
     expect(e.message).toMatch(/unknown instrument GHOST.BINANCE/);
   });
@@ -314,15 +331,29 @@ describe('Portfolio idempotency and refusals', () => {
     const before = portfolio.position('BINANCE-futures', 'bot-a', perp.id);
     const balance = portfolio.balance('BINANCE-futures', 'USDT');
     const cases: [() => OrderFilled, string, RegExp][] = [
-      [() => makeFill({ instrument: perp, side: 'BUY', qty: '0.0005', px: '40000.00' }), 'fill.lastQty', /lot size/],
-      [() => makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '40000.05' }), 'fill.lastPx', /tick grid/],
       [
-        () => ({ ...makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '1.00' }), fee: Money.of('1', Currencies.BTC) }),
+        () => makeFill({ instrument: perp, side: 'BUY', qty: '0.0005', px: '40000.00' }),
+        'fill.lastQty',
+        /lot size/,
+      ],
+      [
+        () => makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '40000.05' }),
+        'fill.lastPx',
+        /tick grid/,
+      ],
+      [
+        () => ({
+          ...makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '1.00' }),
+          fee: Money.of('1', Currencies.BTC),
+        }),
         'fill.fee.currency',
         /fee in BTC but BTCUSDT-PERP.BINANCE settles in USDT/,
       ],
       [
-        () => ({ ...makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '1.00' }), side: 'HOLD' as never }),
+        () => ({
+          ...makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '1.00' }),
+          side: 'HOLD' as never,
+        }),
         'fill.side',
         /not BUY or SELL/,
       ],
@@ -354,12 +385,22 @@ describe('Portfolio idempotency and refusals', () => {
 
   it('refuses to register an account twice, naming it, and checks the registration', () => {
     const again = thrown(() =>
-      portfolio.registerAccount({ accountId: 'BINANCE-spot', accountType: 'CASH', baseCurrency: Currencies.USDT, balances: [] }),
+      portfolio.registerAccount({
+        accountId: 'BINANCE-spot',
+        accountType: 'CASH',
+        baseCurrency: Currencies.USDT,
+        balances: [],
+      }),
     );
     expect(again.field).toBe('accountId');
     expect(again.message).toMatch(/account BINANCE-spot is already registered/);
     const badType = thrown(() =>
-      portfolio.registerAccount({ accountId: 'x', accountType: 'SPOT' as never, baseCurrency: Currencies.USDT, balances: [] }),
+      portfolio.registerAccount({
+        accountId: 'x',
+        accountType: 'SPOT' as never,
+        baseCurrency: Currencies.USDT,
+        balances: [],
+      }),
     );
     expect(badType.field).toBe('accountType');
     const twice = thrown(() =>
@@ -395,7 +436,14 @@ describe('Portfolio idempotency and refusals', () => {
 
 describe('Portfolio balances and equity', () => {
   it('moves cash balances on spot fills: quote pays notional and fee, base asset arrives', () => {
-    fill({ account: 'BINANCE-spot', instrument: spot, side: 'BUY', qty: '0.01000', px: '40000.00', fee: '0.4' });
+    fill({
+      account: 'BINANCE-spot',
+      instrument: spot,
+      side: 'BUY',
+      qty: '0.01000',
+      px: '40000.00',
+      fee: '0.4',
+    });
     expect(str(portfolio.balance('BINANCE-spot', 'USDT'))).toBe('599.6');
     expect(str(portfolio.balance('BINANCE-spot', 'BTC'))).toBe('0.01');
     expect(str(portfolio.freeBalance('BINANCE-spot', 'USDT'))).toBe('599.6');
@@ -404,7 +452,14 @@ describe('Portfolio balances and equity', () => {
     expect(portfolio.equity('BINANCE-spot')).toBeUndefined();
     mark(spot, '41000.00');
     expect(str(portfolio.equity('BINANCE-spot'))).toBe('1009.6');
-    fill({ account: 'BINANCE-spot', instrument: spot, side: 'SELL', qty: '0.00400', px: '42000.00', fee: '0.168' });
+    fill({
+      account: 'BINANCE-spot',
+      instrument: spot,
+      side: 'SELL',
+      qty: '0.00400',
+      px: '42000.00',
+      fee: '0.168',
+    });
     expect(str(portfolio.balance('BINANCE-spot', 'USDT'))).toBe('767.432');
     expect(str(portfolio.balance('BINANCE-spot', 'BTC'))).toBe('0.006');
     expect(str(portfolio.equity('BINANCE-spot'))).toBe('1013.432');

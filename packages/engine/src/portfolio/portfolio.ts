@@ -192,13 +192,15 @@ export class Portfolio implements PortfolioQueries {
   /** Applies one execution; a second report of the same (venue, tradeId) is ignored. */
   applyFill(fill: OrderFilled): ApplyFillResult {
     if (fill === null || typeof fill !== 'object' || fill.type !== 'OrderFilled') {
-      const got = fill !== null && typeof fill === 'object' ? String((fill as BusMessage).type) : describe(fill);
+      const got =
+        fill !== null && typeof fill === 'object' ? String((fill as BusMessage).type) : describe(fill);
       throw new ModelError('fill.type', `expected an OrderFilled, got ${got}`);
     }
     const account = this.accounts.get(fill.accountId);
     if (!account) throw new ModelError('fill.accountId', `unknown account ${String(fill.accountId)}`);
     const instrument = this.cache.instrument(fill.instrumentId);
-    if (!instrument) throw new ModelError('fill.instrumentId', `unknown instrument ${String(fill.instrumentId)}`);
+    if (!instrument)
+      throw new ModelError('fill.instrumentId', `unknown instrument ${String(fill.instrumentId)}`);
     if (typeof fill.tradeId !== 'string' || fill.tradeId.length === 0) {
       throw new ModelError('fill.tradeId', `expected a trade id, got ${describe(fill.tradeId)}`);
     }
@@ -213,18 +215,28 @@ export class Portfolio implements PortfolioQueries {
       throw new ModelError('fill.lastQty', `expected a positive quantity, got ${String(qty)}`);
     }
     if (!qty.isMultipleOf(instrument.lotSize)) {
-      throw new ModelError('fill.lastQty', `${qty} is not a multiple of the lot size of ${instrument.id} (lot ${instrument.lotSize})`);
+      throw new ModelError(
+        'fill.lastQty',
+        `${qty} is not a multiple of the lot size of ${instrument.id} (lot ${instrument.lotSize})`,
+      );
     }
     const px = fill.lastPx;
-    if (!(px instanceof Decimal)) throw new ModelError('fill.lastPx', `expected a price, got ${describe(px)}`);
+    if (!(px instanceof Decimal))
+      throw new ModelError('fill.lastPx', `expected a price, got ${describe(px)}`);
     if (!px.isMultipleOf(instrument.tickSize)) {
-      throw new ModelError('fill.lastPx', `${px} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`);
+      throw new ModelError(
+        'fill.lastPx',
+        `${px} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`,
+      );
     }
     const fee = fill.fee;
     if (!(fee instanceof Money)) throw new ModelError('fill.fee', `expected Money, got ${describe(fee)}`);
     const settlement = instrument.settlementCurrency;
     if (fee.currency.code !== settlement.code) {
-      throw new ModelError('fill.fee.currency', `fee in ${fee.currency.code} but ${instrument.id} settles in ${settlement.code}`);
+      throw new ModelError(
+        'fill.fee.currency',
+        `fee in ${fee.currency.code} but ${instrument.id} settles in ${settlement.code}`,
+      );
     }
     if (typeof fill.tsEvent !== 'bigint') {
       throw new ModelError('fill.tsEvent', `expected integer nanoseconds, got ${describe(fill.tsEvent)}`);
@@ -262,9 +274,10 @@ export class Portfolio implements PortfolioQueries {
     book.cost += ledger.cost - effect.costBefore;
     if (account.accountType === AccountType.CASH) {
       const size = Decimal.of(qtyUnits, instrument.sizePrecision);
-      const notional = Decimal.of(pxUnits * qtyUnits, instrument.pricePrecision + instrument.sizePrecision).mul(
-        instrument.multiplier,
-      );
+      const notional = Decimal.of(
+        pxUnits * qtyUnits,
+        instrument.pricePrecision + instrument.sizePrecision,
+      ).mul(instrument.multiplier);
       account.credit(instrument.quoteCurrency, side > 0 ? notional.neg() : notional);
       account.credit(instrument.baseCurrency, side > 0 ? size : size.neg());
       account.credit(settlement, fee.amount.neg());
@@ -283,7 +296,11 @@ export class Portfolio implements PortfolioQueries {
     const after = ledger.qty;
     if (before === 0n) {
       record.openedAt = fill.tsEvent;
-      this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.positionEvent('PositionOpened', record, fill, tsInit));
+      this.bus.publish(
+        Topic.PORTFOLIO_UPDATED,
+        key,
+        this.positionEvent('PositionOpened', record, fill, tsInit),
+      );
     } else if (after === 0n || before > 0n !== after > 0n) {
       const closed: PositionClosed = {
         ...this.eventBase(record, 0n, 0n, record.lastAvgPx, Decimal.ZERO, fill, tsInit),
@@ -293,10 +310,18 @@ export class Portfolio implements PortfolioQueries {
       this.bus.publish(Topic.PORTFOLIO_UPDATED, key, closed);
       if (after !== 0n) {
         record.openedAt = fill.tsEvent;
-        this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.positionEvent('PositionOpened', record, fill, tsInit));
+        this.bus.publish(
+          Topic.PORTFOLIO_UPDATED,
+          key,
+          this.positionEvent('PositionOpened', record, fill, tsInit),
+        );
       }
     } else {
-      this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.positionEvent('PositionChanged', record, fill, tsInit));
+      this.bus.publish(
+        Topic.PORTFOLIO_UPDATED,
+        key,
+        this.positionEvent('PositionChanged', record, fill, tsInit),
+      );
     }
     if (after !== 0n) record.lastAvgPx = ledger.avgPxOpenUnits();
     this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.accountState(account, fill.tsEvent, tsInit));
@@ -468,7 +493,10 @@ export class Portfolio implements PortfolioQueries {
 
   private onFillMessage(message: BusMessage): void {
     if (message.type !== 'OrderFilled') {
-      throw new ModelError('type', `the portfolio consumes OrderFilled on ${Topic.ORDERS_FILLS}, got ${message.type}`);
+      throw new ModelError(
+        'type',
+        `the portfolio consumes OrderFilled on ${Topic.ORDERS_FILLS}, got ${message.type}`,
+      );
     }
     this.applyFill(message as OrderFilled);
   }
@@ -528,7 +556,9 @@ export class Portfolio implements PortfolioQueries {
       }
       unrealized = unrealized.add(bookUnrealized(b, m));
       if (b.qty !== 0n) {
-        const notional = m.mul(Decimal.of(abs(b.qty), b.instrument.sizePrecision)).mul(b.instrument.multiplier);
+        const notional = m
+          .mul(Decimal.of(abs(b.qty), b.instrument.sizePrecision))
+          .mul(b.instrument.multiplier);
         marginUsed = marginUsed.add(notional.mul(b.instrument.marginInit));
       }
     }
@@ -619,7 +649,15 @@ export class Portfolio implements PortfolioQueries {
   ): PositionEvent {
     const ledger = r.ledger;
     const mark = this.displayMark(ledger.instrument) ?? r.lastPx;
-    const base = this.eventBase(r, ledger.qty, ledger.cost, ledger.avgPxOpenUnits(), ledger.unrealizedPnl(mark), fill, tsInit);
+    const base = this.eventBase(
+      r,
+      ledger.qty,
+      ledger.cost,
+      ledger.avgPxOpenUnits(),
+      ledger.unrealizedPnl(mark),
+      fill,
+      tsInit,
+    );
     return { ...base, type };
   }
 
@@ -693,7 +731,10 @@ function checkAccountFits(account: AccountLedger, instrument: Instrument): void 
       `${instrument.id} is a ${instrument.kind} but account ${account.accountId} is a CASH account (spot only)`,
     );
   }
-  if (account.accountType === AccountType.MARGIN && instrument.settlementCurrency.code !== account.baseCurrency.code) {
+  if (
+    account.accountType === AccountType.MARGIN &&
+    instrument.settlementCurrency.code !== account.baseCurrency.code
+  ) {
     throw new ModelError(
       'fill.instrumentId',
       `${instrument.id} settles in ${instrument.settlementCurrency.code} but margin account ${account.accountId} ` +

@@ -57,7 +57,12 @@ describe('PositionLedger', () => {
     expect(l.openCost.normalize().toString()).toBe('0.3002');
     // removed = 0.3002 / 3 = 0.10006666… → 0.1000666666667 at 13 decimals
     trade(l, 'SELL', '0.001', '101.00');
-    expect(state(l)).toEqual({ qty: '0.002', cost: '0.2001333333333', realized: '0.0009333333333', avg: '100.07' });
+    expect(state(l)).toEqual({
+      qty: '0.002',
+      cost: '0.2001333333333',
+      realized: '0.0009333333333',
+      avg: '100.07',
+    });
     trade(l, 'SELL', '0.002', '99.00');
     // Nothing drifted: bought for 0.3002, sold for 0.299.
     expect(state(l)).toEqual({ qty: '0.000', cost: '0', realized: '-0.0012', avg: '-' });

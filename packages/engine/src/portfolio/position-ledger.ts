@@ -93,8 +93,7 @@ export class PositionLedger {
       const long = qtyBefore > 0n;
       const abs = long ? qtyBefore : -qtyBefore;
       closedQty = rest < abs ? rest : abs;
-      const removed =
-        closedQty === abs ? costBefore : divRound(costBefore * closedQty, abs, Rounding.HALF_UP);
+      const removed = closedQty === abs ? costBefore : divRound(costBefore * closedQty, abs, Rounding.DOWN);
       const proceeds = px * closedQty * COST_SHIFT;
       realizedUnits = ((long ? proceeds : -proceeds) - removed) * this.multiplierUnits;
       this.realized += realizedUnits;

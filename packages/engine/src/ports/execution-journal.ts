@@ -23,3 +23,20 @@ export class InMemoryJournal implements ExecutionJournal {
     this.events.push(event);
   }
 }
+
+/**
+ * Counts what it is given and keeps nothing: for backtests, which need no durability and should not
+ * hold every command of a long run in memory. Use InMemoryJournal when the record itself is wanted.
+ */
+export class CountingJournal implements ExecutionJournal {
+  commands = 0;
+  events = 0;
+
+  recordCommand(): void {
+    this.commands++;
+  }
+
+  recordEvent(): void {
+    this.events++;
+  }
+}

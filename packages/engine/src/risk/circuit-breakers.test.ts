@@ -73,9 +73,16 @@ describe('circuit breakers', () => {
     });
     expect(h.keys.find((k) => k.topic === Topic.RISK_ALERTS)?.key).toBe('cash');
     expect(h.cancels).toHaveLength(1);
-    expect(h.cancels[0]).toMatchObject({ type: 'CancelAllOrders', traderId: 'QUBIT-001', accountId: 'cash', botId: 'b1' });
+    expect(h.cancels[0]).toMatchObject({
+      type: 'CancelAllOrders',
+      traderId: 'QUBIT-001',
+      accountId: 'cash',
+      botId: 'b1',
+    });
     expect(h.keys.find((k) => k.topic === Topic.ORDERS_COMMANDS)?.key).toBe('cash');
-    expect(h.submit({ side: OrderSide.SELL, qty: '0.01' }).denied?.reasonCode).toBe(DenyReason.TRADING_HALTED);
+    expect(h.submit({ side: OrderSide.SELL, qty: '0.01' }).denied?.reasonCode).toBe(
+      DenyReason.TRADING_HALTED,
+    );
   });
 
   it('denies with DAILY_LOSS_CAP and halts when stage 2 finds the cap breached', () => {
@@ -103,7 +110,10 @@ describe('circuit breakers', () => {
   });
 
   it('starts the trading day at the configured offset from UTC', () => {
-    const h = new RiskHarness({ accounts: { cash: { dailyLossCap: d('100') } }, tradingDayOffsetMinutes: 420 });
+    const h = new RiskHarness({
+      accounts: { cash: { dailyLossCap: d('100') } },
+      tradingDayOffsetMinutes: 420,
+    });
     openLong(h, '0.1');
     h.setLast(BTC, '39200.00'); // -80
     portfolioChanged(h);
@@ -151,7 +161,9 @@ describe('circuit breakers', () => {
   });
 
   it('halts after consecutive venue rejections; an acceptance resets the count', () => {
-    const h = new RiskHarness({ bots: { b1: { rejectBreaker: { consecutive: 3, action: TradingState.HALTED } } } });
+    const h = new RiskHarness({
+      bots: { b1: { rejectBreaker: { consecutive: 3, action: TradingState.HALTED } } },
+    });
     venueEvent(h, 'OrderRejected', 'r1');
     venueEvent(h, 'OrderRejected', 'r2');
     venueEvent(h, 'OrderAccepted', 'a1');
@@ -167,7 +179,9 @@ describe('circuit breakers', () => {
   });
 
   it('counts a redelivered rejection once', () => {
-    const h = new RiskHarness({ accounts: { cash: { rejectBreaker: { consecutive: 2, action: TradingState.REDUCING } } } });
+    const h = new RiskHarness({
+      accounts: { cash: { rejectBreaker: { consecutive: 2, action: TradingState.REDUCING } } },
+    });
     venueEvent(h, 'OrderRejected', 'r1');
     venueEvent(h, 'OrderRejected', 'r1');
     expect(h.engine.tradingState(cash)).toBe(TradingState.ACTIVE);
@@ -176,7 +190,9 @@ describe('circuit breakers', () => {
   });
 
   it('never relaxes a state: a REDUCING breaker leaves a HALTED scope halted', () => {
-    const h = new RiskHarness({ accounts: { cash: { rejectBreaker: { consecutive: 1, action: TradingState.REDUCING } } } });
+    const h = new RiskHarness({
+      accounts: { cash: { rejectBreaker: { consecutive: 1, action: TradingState.REDUCING } } },
+    });
     h.engine.setTradingState(cash, TradingState.HALTED, 'operator', 'maintenance');
     venueEvent(h, 'OrderRejected', 'r1');
     expect(h.engine.tradingState(cash)).toBe(TradingState.HALTED);

@@ -1,4 +1,11 @@
-import { DenyReason, NANOS_PER_DAY, NANOS_PER_MINUTE, TradingState, type Decimal, type UnixNanos } from '@qubit/model';
+import {
+  DenyReason,
+  NANOS_PER_DAY,
+  NANOS_PER_MINUTE,
+  TradingState,
+  type Decimal,
+  type UnixNanos,
+} from '@qubit/model';
 import type { Clock } from '../clock/clock.js';
 import type { PortfolioQueries } from '../portfolio/portfolio-queries.js';
 import { amount, deny, type Denial } from './denial.js';
@@ -56,7 +63,10 @@ export class CircuitBreakers {
     if (cap === undefined) return undefined;
     const pnl = this.deps.portfolio.totalPnl(entry.scope);
     if (pnl === undefined) {
-      return deny(DenyReason.DAILY_LOSS_CAP, `PnL of ${entry.key} is unknown, so its daily loss cap ${cap} cannot be checked`);
+      return deny(
+        DenyReason.DAILY_LOSS_CAP,
+        `PnL of ${entry.key} is unknown, so its daily loss cap ${cap} cannot be checked`,
+      );
     }
     const day = this.dayOf(now);
     if (entry.baselineDay !== day || entry.baselinePnl === undefined) {

@@ -75,7 +75,9 @@ describe('stage 1: instrument checks', () => {
 
   it('denies a quantity below the instrument minimum', () => {
     const h = new RiskHarness();
-    h.cache.addInstrument(instrumentFromSpec({ ...BTCUSDT_BINANCE, id: 'BTCX.BINANCE', min_quantity: '0.001' }));
+    h.cache.addInstrument(
+      instrumentFromSpec({ ...BTCUSDT_BINANCE, id: 'BTCX.BINANCE', min_quantity: '0.001' }),
+    );
     h.setLast('BTCX.BINANCE', '40000.00');
     const { denied } = h.submit({ instrument: 'BTCX.BINANCE', qty: '0.0005' });
     expect(denied?.reasonCode).toBe(DenyReason.QUANTITY_BELOW_MIN);
@@ -128,14 +130,18 @@ describe('stage 1: instrument checks', () => {
     const h = new RiskHarness();
     const high = h.submit({ account: 'vn', instrument: VN30, qty: '1', price: '1284.1' });
     expect(high.denied?.reasonCode).toBe(DenyReason.PRICE_OUTSIDE_BAND);
-    expect(high.denied?.reason).toBe('price 1284.1 is outside the daily band 1116.0..1284.0 of VN30F1M.HNX (reference 1200.0)');
+    expect(high.denied?.reason).toBe(
+      'price 1284.1 is outside the daily band 1116.0..1284.0 of VN30F1M.HNX (reference 1200.0)',
+    );
     const edge = h.submit({ account: 'vn', instrument: VN30, qty: '1', price: '1284.0' });
     expect(edge.denied?.reasonCode).not.toBe(DenyReason.PRICE_OUTSIDE_BAND);
   });
 
   it('denies a banded instrument without a reference price (fail closed)', () => {
     const h = new RiskHarness();
-    h.cache.addInstrument(instrumentFromSpec({ ...BTCUSDT_BINANCE, id: 'BAND.BINANCE', price_band: { up: '0.1', down: '0.1' } }));
+    h.cache.addInstrument(
+      instrumentFromSpec({ ...BTCUSDT_BINANCE, id: 'BAND.BINANCE', price_band: { up: '0.1', down: '0.1' } }),
+    );
     h.setLast('BAND.BINANCE', '100.00');
     const { denied } = h.submit({ instrument: 'BAND.BINANCE', price: '100.00', qty: '1' });
     expect(denied?.reasonCode).toBe(DenyReason.NO_REFERENCE_PRICE);
@@ -146,7 +152,9 @@ describe('stage 1: instrument checks', () => {
     const h = new RiskHarness();
     const far = h.submit({ price: '44000.01' });
     expect(far.denied?.reasonCode).toBe(DenyReason.PRICE_COLLAR);
-    expect(far.denied?.reason).toBe('price 44000.01 is more than 10% away from the last price 40000.00 of BTCUSDT.BINANCE');
+    expect(far.denied?.reason).toBe(
+      'price 44000.01 is more than 10% away from the last price 40000.00 of BTCUSDT.BINANCE',
+    );
     expect(h.submit({ price: '44000.00' }).denied?.reasonCode).not.toBe(DenyReason.PRICE_COLLAR);
     expect(h.submit({ price: '35999.99', side: 'BUY' }).denied?.reasonCode).toBe(DenyReason.PRICE_COLLAR);
   });
@@ -162,7 +170,9 @@ describe('stage 1: instrument checks', () => {
     const tight = new RiskHarness({ collarPct: Decimal.from('0.01') });
     expect(tight.submit({ price: '40500.00' }).denied?.reasonCode).toBe(DenyReason.PRICE_COLLAR);
     const off = new RiskHarness({ collarPct: null });
-    expect(off.submit({ price: '4000.00', qty: '0.01' }).denied?.reasonCode).not.toBe(DenyReason.PRICE_COLLAR);
+    expect(off.submit({ price: '4000.00', qty: '0.01' }).denied?.reasonCode).not.toBe(
+      DenyReason.PRICE_COLLAR,
+    );
   });
 
   it('denies orders above the per-instrument submit rate until the window slides', () => {

@@ -98,7 +98,8 @@ export class OpenCommitments {
     if (this.approvals.size > 0) {
       for (const [id, a] of this.approvals) {
         const o = cache.order(id);
-        if ((o !== undefined && o.status !== OrderStatus.INITIALIZED) || now - a.ts > this.ttlNs) this.approvals.delete(id);
+        if ((o !== undefined && o.status !== OrderStatus.INITIALIZED) || now - a.ts > this.ttlNs)
+          this.approvals.delete(id);
       }
     }
     if (this.modifies.size > 0) {
@@ -108,7 +109,9 @@ export class OpenCommitments {
           !o ||
           o.isClosed ||
           now - m.ts > this.ttlNs ||
-          (o.quantity.eq(m.quantity) && samePrice(o.price, m.price) && samePrice(o.triggerPrice, m.triggerPrice))
+          (o.quantity.eq(m.quantity) &&
+            samePrice(o.price, m.price) &&
+            samePrice(o.triggerPrice, m.triggerPrice))
         ) {
           this.modifies.delete(id);
         }

@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, DenyReason, NANOS_PER_MILLI, OrderSide, TradingState, type SubmitOrder } from '@qubit/model';
+import {
+  Decimal,
+  DenyReason,
+  NANOS_PER_MILLI,
+  OrderSide,
+  TradingState,
+  type SubmitOrder,
+} from '@qubit/model';
 import { Topic, instrumentKey } from '../bus/topics.js';
 import { Order } from '../orders/order.js';
 import { BTC, ETH, PERP, RiskHarness, VN30 } from './testing/risk-harness.js';
 
 const d = (s: string) => Decimal.from(s);
 
-function long(h: RiskHarness, qty: string, opts: { account?: string; bot?: string; instrument?: string; price?: string } = {}) {
+function long(
+  h: RiskHarness,
+  qty: string,
+  opts: { account?: string; bot?: string; instrument?: string; price?: string } = {},
+) {
   const instrument = opts.instrument ?? BTC;
-  h.portfolio.fill(opts.account ?? 'cash', opts.bot ?? 'b1', instrument, OrderSide.BUY, d(qty), d(opts.price ?? '40000'));
+  h.portfolio.fill(
+    opts.account ?? 'cash',
+    opts.bot ?? 'b1',
+    instrument,
+    OrderSide.BUY,
+    d(qty),
+    d(opts.price ?? '40000'),
+  );
 }
 
 describe('stage 2: portfolio checks', () => {
@@ -47,12 +65,19 @@ describe('stage 2: portfolio checks', () => {
   it('lets a reducing order through while REDUCING and denies one that adds or flips', () => {
     const h = new RiskHarness();
     long(h, '0.1');
-    h.engine.setTradingState({ kind: 'account', accountId: 'cash' }, TradingState.REDUCING, 'operator', 'wind down');
+    h.engine.setTradingState(
+      { kind: 'account', accountId: 'cash' },
+      TradingState.REDUCING,
+      'operator',
+      'wind down',
+    );
     expect(h.submit({ side: OrderSide.SELL, qty: '0.05' }).approved).toBeDefined();
     const add = h.submit({ side: OrderSide.BUY, qty: '0.01' });
     expect(add.denied?.reasonCode).toBe(DenyReason.REDUCE_ONLY_STATE);
     expect(add.denied?.reason).toContain('account:cash is REDUCING');
-    expect(h.submit({ side: OrderSide.SELL, qty: '0.2' }).denied?.reasonCode).toBe(DenyReason.REDUCE_ONLY_STATE);
+    expect(h.submit({ side: OrderSide.SELL, qty: '0.2' }).denied?.reasonCode).toBe(
+      DenyReason.REDUCE_ONLY_STATE,
+    );
   });
 
   it('counts other open reducing orders against the position while REDUCING', () => {
@@ -71,7 +96,9 @@ describe('stage 2: portfolio checks', () => {
     long(h, '0.1', { bot: 'b2' });
     h.engine.setTradingState({ kind: 'bot', botId: 'b1' }, TradingState.REDUCING, 'operator', 'wind down');
     // The account is long through b2, but b1 holds nothing: its sell would open a short.
-    expect(h.submit({ side: OrderSide.SELL, qty: '0.05' }).denied?.reasonCode).toBe(DenyReason.REDUCE_ONLY_STATE);
+    expect(h.submit({ side: OrderSide.SELL, qty: '0.05' }).denied?.reasonCode).toBe(
+      DenyReason.REDUCE_ONLY_STATE,
+    );
   });
 
   it('denies an order that would take the position above max position, counting open orders', () => {
@@ -87,7 +114,9 @@ describe('stage 2: portfolio checks', () => {
   });
 
   it('uses the per-instrument position limit over the default', () => {
-    const h = new RiskHarness({ global: { maxPositionQty: { default: d('10'), perInstrument: { [BTC]: d('0.05') } } } });
+    const h = new RiskHarness({
+      global: { maxPositionQty: { default: d('10'), perInstrument: { [BTC]: d('0.05') } } },
+    });
     expect(h.submit({ qty: '0.06' }).denied?.reasonCode).toBe(DenyReason.MAX_POSITION);
     expect(h.submit({ instrument: ETH, qty: '0.06', price: '2000.00' }).approved).toBeDefined();
   });
@@ -109,7 +138,9 @@ describe('stage 2: portfolio checks', () => {
     expect(denied?.reason).toBe(
       'leverage would be 2.10 ((gross 150000.00 + order 60000.00) / equity 100000.00), above max 2 of account:margin',
     );
-    expect(h.submit({ account: 'margin', instrument: PERP, qty: '1.25', price: '40000.0' }).approved).toBeDefined();
+    expect(
+      h.submit({ account: 'margin', instrument: PERP, qty: '1.25', price: '40000.0' }).approved,
+    ).toBeDefined();
   });
 
   it('denies leverage when equity is unknown or not positive (fail closed)', () => {
@@ -120,7 +151,9 @@ describe('stage 2: portfolio checks', () => {
     expect(unknown.denied?.reason).toBe('equity of account margin is unknown');
     h.portfolio.unknown.delete('equity');
     h.portfolio.adjustEquity('margin', '-100000');
-    expect(h.submit({ account: 'margin', instrument: PERP, qty: '0.01' }).denied?.reason).toContain('no room for leverage');
+    expect(h.submit({ account: 'margin', instrument: PERP, qty: '0.01' }).denied?.reason).toContain(
+      'no room for leverage',
+    );
   });
 
   it('denies an order above max gross exposure but lets a reducing one through', () => {
@@ -128,8 +161,12 @@ describe('stage 2: portfolio checks', () => {
     long(h, '2', { account: 'margin', instrument: PERP });
     const { denied } = h.submit({ account: 'margin', instrument: PERP, qty: '0.6' });
     expect(denied?.reasonCode).toBe(DenyReason.MAX_EXPOSURE);
-    expect(denied?.reason).toBe('gross exposure would be 104000.00 (now 80000.00 + order 24000.00), above max 100000 of account:margin');
-    expect(h.submit({ account: 'margin', instrument: PERP, qty: '0.6', side: OrderSide.SELL }).approved).toBeDefined();
+    expect(denied?.reason).toBe(
+      'gross exposure would be 104000.00 (now 80000.00 + order 24000.00), above max 100000 of account:margin',
+    );
+    expect(
+      h.submit({ account: 'margin', instrument: PERP, qty: '0.6', side: OrderSide.SELL }).approved,
+    ).toBeDefined();
   });
 
   it('denies when gross exposure is unknown (fail closed)', () => {
@@ -179,7 +216,9 @@ describe('stage 2: portfolio checks', () => {
   });
 
   it('denies orders above the scope submit rate until the window slides', () => {
-    const h = new RiskHarness({ accounts: { cash: { maxSubmitRate: { count: 2, windowNs: 1000n * NANOS_PER_MILLI } } } });
+    const h = new RiskHarness({
+      accounts: { cash: { maxSubmitRate: { count: 2, windowNs: 1000n * NANOS_PER_MILLI } } },
+    });
     expect(h.submit().approved).toBeDefined();
     expect(h.submit().approved).toBeDefined();
     const third = h.submit();
@@ -191,7 +230,9 @@ describe('stage 2: portfolio checks', () => {
   });
 
   it('does not count denied orders against the submit rate', () => {
-    const h = new RiskHarness({ bots: { b1: { maxSubmitRate: { count: 1, windowNs: 1000n * NANOS_PER_MILLI } } } });
+    const h = new RiskHarness({
+      bots: { b1: { maxSubmitRate: { count: 1, windowNs: 1000n * NANOS_PER_MILLI } } },
+    });
     expect(h.submit({ account: 'ghost' }).denied).toBeDefined();
     expect(h.submit().approved).toBeDefined();
   });

@@ -21,7 +21,11 @@ import { BTC, RiskHarness, ownerOf } from './testing/risk-harness.js';
 
 const d = (s: string) => Decimal.from(s);
 
-function modify(h: RiskHarness, of: SubmitOrder, change: Partial<Pick<ModifyOrder, 'quantity' | 'price'>>): ModifyOrder {
+function modify(
+  h: RiskHarness,
+  of: SubmitOrder,
+  change: Partial<Pick<ModifyOrder, 'quantity' | 'price'>>,
+): ModifyOrder {
   return { ...ownerOf(of), type: 'ModifyOrder', commandId: h.ids.id(), tsInit: h.clock.now(), ...change };
 }
 
@@ -114,7 +118,9 @@ describe('RiskEngine', () => {
     const working = h.order({ qty: '0.02' });
     h.rest(working);
     expect(h.send(modify(h, working, { price: Price.from('39900.00') })).approved).toBeDefined();
-    expect(h.send(modify(h, working, { quantity: Quantity.from('0.03') })).denied?.reasonCode).toBe(DenyReason.MAX_POSITION);
+    expect(h.send(modify(h, working, { quantity: Quantity.from('0.03') })).denied?.reasonCode).toBe(
+      DenyReason.MAX_POSITION,
+    );
   });
 
   it('denies a ModifyOrder for an unknown or closed order', () => {
@@ -131,12 +137,18 @@ describe('RiskEngine', () => {
     h.engine.setLimits(bot, { maxOrderQuantity: d('1'), maxOpenOrders: 3 });
     h.engine.setLimits(bot, { maxOpenOrders: 5 });
     expect(h.engine.limits(bot)).toEqual({ maxOrderQuantity: d('1'), maxOpenOrders: 5 });
-    expect(h.submit({ qty: '1.5', price: '40000.00' }).denied?.reasonCode).toBe(DenyReason.QUANTITY_ABOVE_MAX);
+    expect(h.submit({ qty: '1.5', price: '40000.00' }).denied?.reasonCode).toBe(
+      DenyReason.QUANTITY_ABOVE_MAX,
+    );
     h.engine.setLimits(bot, { maxOrderQuantity: undefined });
     expect(h.engine.limits(bot)).toEqual({ maxOpenOrders: 5 });
-    expect(() => h.engine.setLimits(bot, { maxLeverage: d('-1') })).toThrow('limits.bot:b1.maxLeverage: must not be negative, got -1');
+    expect(() => h.engine.setLimits(bot, { maxLeverage: d('-1') })).toThrow(
+      'limits.bot:b1.maxLeverage: must not be negative, got -1',
+    );
     expect(() => h.engine.setLimits(bot, { maxOpenOrders: 1.5 })).toThrow(ModelError);
-    expect(() => h.engine.setLimits({ kind: 'global' }, { budget: d('5') })).toThrow(/budget applies to bots only/);
+    expect(() => h.engine.setLimits({ kind: 'global' }, { budget: d('5') })).toThrow(
+      /budget applies to bots only/,
+    );
     expect(() => h.engine.setLimits(bot, { maxLeverag: d('1') } as never)).toThrow(/unknown limit/);
     expect(h.engine.limits(bot)).toEqual({ maxOpenOrders: 5 });
     expect(h.engine.limits({ kind: 'account', accountId: 'never-set' })).toEqual({});
@@ -146,7 +158,10 @@ describe('RiskEngine', () => {
     const h = new RiskHarness();
     h.engine.setInstrumentRules({ whitelist: ['ETHUSDT'] });
     expect(h.submit().denied?.reasonCode).toBe(DenyReason.SYMBOL_NOT_WHITELISTED);
-    h.engine.setInstrumentRules({ whitelist: undefined, instrumentSubmitRate: { count: 0, windowNs: NANOS_PER_MILLI } });
+    h.engine.setInstrumentRules({
+      whitelist: undefined,
+      instrumentSubmitRate: { count: 0, windowNs: NANOS_PER_MILLI },
+    });
     expect(h.submit().denied?.reasonCode).toBe(DenyReason.INSTRUMENT_RATE_LIMIT);
     expect(() => h.engine.setInstrumentRules({ collarPct: d('-0.1') })).toThrow(/rules.collarPct/);
   });
@@ -165,7 +180,9 @@ describe('RiskEngine', () => {
     expect(() => make({ bots: { b1: { maxGrossExposure: d('-5') } } })).toThrow(
       'config.bots.b1.maxGrossExposure: must not be negative, got -5',
     );
-    expect(() => make({ instrumentSubmitRate: { count: 1, windowNs: 0n } })).toThrow(/config.instrumentSubmitRate.windowNs/);
+    expect(() => make({ instrumentSubmitRate: { count: 1, windowNs: 0n } })).toThrow(
+      /config.instrumentSubmitRate.windowNs/,
+    );
     expect(() => make({ traderId: 'bad id' })).toThrow(/config.traderId/);
   });
 

@@ -52,7 +52,9 @@ export interface RiskEngineDeps {
 }
 
 /** The instrument rules as they may be changed at run time; a key set to undefined removes that rule. */
-export type InstrumentRulesUpdate = Partial<Pick<RiskConfig, 'whitelist' | 'collarPct' | 'instrumentSubmitRate'>>;
+export type InstrumentRulesUpdate = Partial<
+  Pick<RiskConfig, 'whitelist' | 'collarPct' | 'instrumentSubmitRate'>
+>;
 
 /**
  * The RiskEngine: every SubmitOrder and ModifyOrder passes stage 1 (per instrument, on
@@ -130,8 +132,10 @@ export class RiskEngine {
       accountType: (accountId, instrument) => this.accountType(accountId, instrument),
     });
     if (config.global) this.scopes.global.limits = Object.freeze({ ...config.global });
-    for (const [id, l] of Object.entries(config.accounts ?? {})) this.scopes.account(id).limits = Object.freeze({ ...l });
-    for (const [id, l] of Object.entries(config.bots ?? {})) this.scopes.bot(id).limits = Object.freeze({ ...l });
+    for (const [id, l] of Object.entries(config.accounts ?? {}))
+      this.scopes.account(id).limits = Object.freeze({ ...l });
+    for (const [id, l] of Object.entries(config.bots ?? {}))
+      this.scopes.bot(id).limits = Object.freeze({ ...l });
   }
 
   /** Subscribes both stages and the breakers, and starts the trading-day clock of the daily loss caps. */
@@ -145,6 +149,9 @@ export class RiskEngine {
       bus.subscribe(Topic.ORDERS_FILLS, 'risk-breakers', (m) => this.onOrderEvent(m)),
       bus.subscribe(Topic.PORTFOLIO_UPDATED, 'risk-breakers', (m) => this.onPortfolioUpdated(m)),
     ];
+    // Started mid-day, the engine counts today's losses from now: it never saw the day begin.
+    const now = this.clock.now();
+    for (const entry of this.scopes.all()) this.breakers.baseline(entry, now);
     this.breakers.startDayRoll();
   }
 
@@ -181,7 +188,8 @@ export class RiskEngine {
   }
 
   setInstrumentRules(update: InstrumentRulesUpdate): void {
-    if (update === null || typeof update !== 'object') throw new ModelError('rules', `expected rules, got ${describe(update)}`);
+    if (update === null || typeof update !== 'object')
+      throw new ModelError('rules', `expected rules, got ${describe(update)}`);
     const next = { ...this.rules };
     if ('whitelist' in update) {
       const w = update.whitelist;
@@ -193,19 +201,24 @@ export class RiskEngine {
     if ('collarPct' in update) {
       const c = update.collarPct;
       if (c !== undefined && c !== null && (!(c instanceof Decimal) || c.isNegative())) {
-        throw new ModelError('rules.collarPct', `expected a non-negative Decimal or null, got ${describe(c)}`);
+        throw new ModelError(
+          'rules.collarPct',
+          `expected a non-negative Decimal or null, got ${describe(c)}`,
+        );
       }
       next.collarPct = c === undefined ? DEFAULT_COLLAR_PCT : c;
     }
     if ('instrumentSubmitRate' in update) {
-      if (update.instrumentSubmitRate !== undefined) checkRate(update.instrumentSubmitRate, 'rules.instrumentSubmitRate');
+      if (update.instrumentSubmitRate !== undefined)
+        checkRate(update.instrumentSubmitRate, 'rules.instrumentSubmitRate');
       next.instrumentSubmitRate = update.instrumentSubmitRate;
     }
     this.rules = next;
   }
 
   setCancelOnHalt(on: boolean): void {
-    if (typeof on !== 'boolean') throw new ModelError('cancelOnHalt', `expected true or false, got ${describe(on)}`);
+    if (typeof on !== 'boolean')
+      throw new ModelError('cancelOnHalt', `expected true or false, got ${describe(on)}`);
     this.cancelOnHalt = on;
   }
 

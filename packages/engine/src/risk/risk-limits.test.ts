@@ -35,7 +35,11 @@ describe('riskConfigFromJson', () => {
       pending_ttl_ms: 5000,
     });
     expect(config.traderId).toBe('QUBIT-001');
-    expect(config.global).toEqual({ maxOrderNotional: d('100000'), maxOpenOrders: 200, dailyLossCap: d('5000') });
+    expect(config.global).toEqual({
+      maxOrderNotional: d('100000'),
+      maxOpenOrders: 200,
+      dailyLossCap: d('5000'),
+    });
     const account = config.accounts?.['BINANCE-main'];
     expect(account?.maxGrossExposure?.toString()).toBe('250000.50');
     expect(positionLimitFor(account?.maxPositionQty, 'BTCUSDT.BINANCE')).toEqual(d('2'));
@@ -73,10 +77,22 @@ describe('riskConfigFromJson', () => {
     bad({ accounts: { a1: { budget: '5' } } }, 'risk.accounts.a1.budget: a budget applies to bots only');
     bad({ global: { daily_loss_cap: '-1' } }, 'risk.global.daily_loss_cap: must not be negative, got -1');
     bad({ global: { max_open_orders: 2.5 } }, /risk.global.max_open_orders: expected an integer/);
-    bad({ bots: { b1: { max_submit_rate: { count: 5 } } } }, /risk.bots.b1.max_submit_rate.window_ms: expected a positive number/);
-    bad({ bots: { b1: { reject_breaker: { consecutive: 3, action: 'PANIC' } } } }, /risk.bots.b1.reject_breaker.action: "PANIC" is not REDUCING or HALTED/);
-    bad({ bots: { b1: { drawdown_breaker: { action: 'HALTED' } } } }, 'risk.bots.b1.drawdown_breaker.max_drawdown: is required');
-    bad({ bots: { b1: { max_position_qty: { per_instrument: { X: 'many' } } } } }, /risk.bots.b1.max_position_qty.per_instrument.X/);
+    bad(
+      { bots: { b1: { max_submit_rate: { count: 5 } } } },
+      /risk.bots.b1.max_submit_rate.window_ms: expected a positive number/,
+    );
+    bad(
+      { bots: { b1: { reject_breaker: { consecutive: 3, action: 'PANIC' } } } },
+      /risk.bots.b1.reject_breaker.action: "PANIC" is not REDUCING or HALTED/,
+    );
+    bad(
+      { bots: { b1: { drawdown_breaker: { action: 'HALTED' } } } },
+      'risk.bots.b1.drawdown_breaker.max_drawdown: is required',
+    );
+    bad(
+      { bots: { b1: { max_position_qty: { per_instrument: { X: 'many' } } } } },
+      /risk.bots.b1.max_position_qty.per_instrument.X/,
+    );
     bad({ whitelist: 'BTCUSDT' }, /risk.whitelist: expected a list/);
     bad({ account_types: { a1: 'SPOT' } }, /risk.account_types.a1: "SPOT" is not CASH or MARGIN/);
     bad({ cancel_on_halt: 'yes' }, /risk.cancel_on_halt: expected true or false/);

@@ -135,20 +135,29 @@ export function riskConfigFromJson(value: unknown, field = 'risk'): RiskConfig {
   if (obj.bots !== undefined) config.bots = limitsMap(obj.bots, `${field}.bots`, 'bot');
   if (obj.whitelist !== undefined) {
     const list = obj.whitelist;
-    if (!Array.isArray(list)) throw new ModelError(`${field}.whitelist`, `expected a list, got ${describe(list)}`);
+    if (!Array.isArray(list))
+      throw new ModelError(`${field}.whitelist`, `expected a list, got ${describe(list)}`);
     config.whitelist = list.map((s, i) => {
       if (typeof s !== 'string' || s.length === 0) {
-        throw new ModelError(`${field}.whitelist[${i}]`, `expected an instrument id or symbol, got ${describe(s)}`);
+        throw new ModelError(
+          `${field}.whitelist[${i}]`,
+          `expected an instrument id or symbol, got ${describe(s)}`,
+        );
       }
       return s;
     });
   }
   if (obj.collar_pct === null) config.collarPct = null;
-  else if (obj.collar_pct !== undefined) config.collarPct = nonNegative(obj.collar_pct, `${field}.collar_pct`);
+  else if (obj.collar_pct !== undefined)
+    config.collarPct = nonNegative(obj.collar_pct, `${field}.collar_pct`);
   if (obj.instrument_submit_rate !== undefined) {
-    config.instrumentSubmitRate = submitRateFromJson(obj.instrument_submit_rate, `${field}.instrument_submit_rate`);
+    config.instrumentSubmitRate = submitRateFromJson(
+      obj.instrument_submit_rate,
+      `${field}.instrument_submit_rate`,
+    );
   }
-  if (obj.cancel_on_halt !== undefined) config.cancelOnHalt = bool(obj.cancel_on_halt, `${field}.cancel_on_halt`);
+  if (obj.cancel_on_halt !== undefined)
+    config.cancelOnHalt = bool(obj.cancel_on_halt, `${field}.cancel_on_halt`);
   if (obj.account_types !== undefined) {
     const types = object(obj.account_types, `${field}.account_types`);
     const out: Record<string, AccountType> = {};
@@ -162,11 +171,14 @@ export function riskConfigFromJson(value: unknown, field = 'risk'): RiskConfig {
   }
   if (obj.trading_day_offset_minutes !== undefined) {
     const m = integer(obj.trading_day_offset_minutes, `${field}.trading_day_offset_minutes`, -1439);
-    if (m > 1439) throw new ModelError(`${field}.trading_day_offset_minutes`, `must be at most 1439, got ${m}`);
+    if (m > 1439)
+      throw new ModelError(`${field}.trading_day_offset_minutes`, `must be at most 1439, got ${m}`);
     config.tradingDayOffsetMinutes = m;
   }
-  if (obj.dedupe_capacity !== undefined) config.dedupeCapacity = integer(obj.dedupe_capacity, `${field}.dedupe_capacity`, 1);
-  if (obj.pending_ttl_ms !== undefined) config.pendingTtlNs = positiveMillis(obj.pending_ttl_ms, `${field}.pending_ttl_ms`);
+  if (obj.dedupe_capacity !== undefined)
+    config.dedupeCapacity = integer(obj.dedupe_capacity, `${field}.dedupe_capacity`, 1);
+  if (obj.pending_ttl_ms !== undefined)
+    config.pendingTtlNs = positiveMillis(obj.pending_ttl_ms, `${field}.pending_ttl_ms`);
   return config;
 }
 
@@ -177,7 +189,13 @@ export function limitsFromJson(value: unknown, field: string, kind: RiskScope['k
   const out: { -readonly [K in keyof RiskLimits]: RiskLimits[K] } = {};
   const f = (key: keyof RiskLimits): string => `${field}.${LIMIT_KEYS[key]}`;
   const get = (key: keyof RiskLimits): unknown => obj[LIMIT_KEYS[key]];
-  for (const key of ['maxOrderQuantity', 'maxOrderNotional', 'maxLeverage', 'maxGrossExposure', 'dailyLossCap'] as const) {
+  for (const key of [
+    'maxOrderQuantity',
+    'maxOrderNotional',
+    'maxLeverage',
+    'maxGrossExposure',
+    'dailyLossCap',
+  ] as const) {
     const v = get(key);
     if (v !== undefined) out[key] = nonNegative(v, f(key));
   }
@@ -218,31 +236,47 @@ export function limitsFromJson(value: unknown, field: string, kind: RiskScope['k
  * applies, so a bad value is refused before anything changes.
  */
 export function validateLimits(limits: Partial<RiskLimits>, field: string, kind: RiskScope['kind']): void {
-  if (limits === null || typeof limits !== 'object') throw new ModelError(field, `expected limits, got ${describe(limits)}`);
+  if (limits === null || typeof limits !== 'object')
+    throw new ModelError(field, `expected limits, got ${describe(limits)}`);
   for (const key of Object.keys(limits)) {
-    if (!(key in LIMIT_KEYS)) throw new ModelError(`${field}.${key}`, `unknown limit; expected one of ${Object.keys(LIMIT_KEYS).join(', ')}`);
+    if (!(key in LIMIT_KEYS))
+      throw new ModelError(
+        `${field}.${key}`,
+        `unknown limit; expected one of ${Object.keys(LIMIT_KEYS).join(', ')}`,
+      );
   }
   const dec = (v: unknown, f: string): void => {
     if (v === undefined) return;
     if (!(v instanceof Decimal)) throw new ModelError(f, `expected a Decimal, got ${describe(v)}`);
     if (v.isNegative()) throw new ModelError(f, `must not be negative, got ${v.toString()}`);
   };
-  for (const key of ['maxOrderQuantity', 'maxOrderNotional', 'maxLeverage', 'maxGrossExposure', 'dailyLossCap', 'budget'] as const) {
+  for (const key of [
+    'maxOrderQuantity',
+    'maxOrderNotional',
+    'maxLeverage',
+    'maxGrossExposure',
+    'dailyLossCap',
+    'budget',
+  ] as const) {
     dec(limits[key], `${field}.${key}`);
   }
-  if (limits.budget !== undefined && kind !== 'bot') throw new ModelError(`${field}.budget`, 'a budget applies to bots only');
+  if (limits.budget !== undefined && kind !== 'bot')
+    throw new ModelError(`${field}.budget`, 'a budget applies to bots only');
   const pos = limits.maxPositionQty;
   if (pos !== undefined) {
-    if (pos === null || typeof pos !== 'object') throw new ModelError(`${field}.maxPositionQty`, 'expected { default?, perInstrument? }');
+    if (pos === null || typeof pos !== 'object')
+      throw new ModelError(`${field}.maxPositionQty`, 'expected { default?, perInstrument? }');
     dec(pos.default, `${field}.maxPositionQty.default`);
-    for (const [id, v] of Object.entries(pos.perInstrument ?? {})) dec(v, `${field}.maxPositionQty.perInstrument.${id}`);
+    for (const [id, v] of Object.entries(pos.perInstrument ?? {}))
+      dec(v, `${field}.maxPositionQty.perInstrument.${id}`);
   }
   if (limits.maxOpenOrders !== undefined) checkInt(limits.maxOpenOrders, `${field}.maxOpenOrders`, 0);
   const rate = limits.maxSubmitRate;
   if (rate !== undefined) checkRate(rate, `${field}.maxSubmitRate`);
   const dd = limits.drawdownBreaker;
   if (dd !== undefined) {
-    if (!(dd.maxDrawdown instanceof Decimal)) throw new ModelError(`${field}.drawdownBreaker.maxDrawdown`, 'expected a Decimal');
+    if (!(dd.maxDrawdown instanceof Decimal))
+      throw new ModelError(`${field}.drawdownBreaker.maxDrawdown`, 'expected a Decimal');
     dec(dd.maxDrawdown, `${field}.drawdownBreaker.maxDrawdown`);
     action(dd.action, `${field}.drawdownBreaker.action`);
   }
@@ -257,12 +291,18 @@ export function checkRate(rate: SubmitRate, field: string): void {
   if (rate === null || typeof rate !== 'object') throw new ModelError(field, 'expected { count, windowNs }');
   checkInt(rate.count, `${field}.count`, 0);
   if (typeof rate.windowNs !== 'bigint' || rate.windowNs <= 0n) {
-    throw new ModelError(`${field}.windowNs`, `must be a positive bigint of nanoseconds, got ${describe(rate.windowNs)}`);
+    throw new ModelError(
+      `${field}.windowNs`,
+      `must be a positive bigint of nanoseconds, got ${describe(rate.windowNs)}`,
+    );
   }
 }
 
 /** The position ceiling that applies to one instrument, if any. */
-export function positionLimitFor(limit: PositionLimit | undefined, instrumentId: string): Decimal | undefined {
+export function positionLimitFor(
+  limit: PositionLimit | undefined,
+  instrumentId: string,
+): Decimal | undefined {
   if (!limit) return undefined;
   return limit.perInstrument?.[instrumentId] ?? limit.default;
 }
@@ -283,7 +323,8 @@ function positionLimitFromJson(value: unknown, field: string): PositionLimit {
   if (obj.per_instrument !== undefined) {
     const per = object(obj.per_instrument, `${field}.per_instrument`);
     out.perInstrument = {};
-    for (const [id, v] of Object.entries(per)) out.perInstrument[id] = nonNegative(v, `${field}.per_instrument.${id}`);
+    for (const [id, v] of Object.entries(per))
+      out.perInstrument[id] = nonNegative(v, `${field}.per_instrument.${id}`);
   }
   return out;
 }
@@ -291,7 +332,10 @@ function positionLimitFromJson(value: unknown, field: string): PositionLimit {
 function submitRateFromJson(value: unknown, field: string): SubmitRate {
   const obj = object(value, field);
   unknownKeys(obj, ['count', 'window_ms'], field);
-  return { count: integer(obj.count, `${field}.count`, 0), windowNs: positiveMillis(obj.window_ms, `${field}.window_ms`) };
+  return {
+    count: integer(obj.count, `${field}.count`, 0),
+    windowNs: positiveMillis(obj.window_ms, `${field}.window_ms`),
+  };
 }
 
 function positiveMillis(value: unknown, field: string): bigint {
@@ -303,14 +347,18 @@ function positiveMillis(value: unknown, field: string): bigint {
 
 function object(value: unknown, field: string): Json {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ModelError(field, `expected an object, got ${Array.isArray(value) ? 'a list' : describe(value)}`);
+    throw new ModelError(
+      field,
+      `expected an object, got ${Array.isArray(value) ? 'a list' : describe(value)}`,
+    );
   }
   return value as Json;
 }
 
 function unknownKeys(obj: Json, allowed: readonly string[], field: string): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw new ModelError(`${field}.${key}`, `unknown key; expected one of ${allowed.join(', ')}`);
+    if (!allowed.includes(key))
+      throw new ModelError(`${field}.${key}`, `unknown key; expected one of ${allowed.join(', ')}`);
   }
 }
 
@@ -326,7 +374,10 @@ function nonNegative(value: unknown, field: string): Decimal {
 
 function integer(value: unknown, field: string, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new ModelError(field, `expected an integer, got ${describe(value)}${typeof value === 'number' ? ` ${value}` : ''}`);
+    throw new ModelError(
+      field,
+      `expected an integer, got ${describe(value)}${typeof value === 'number' ? ` ${value}` : ''}`,
+    );
   }
   if (value < min) throw new ModelError(field, `must be at least ${min}, got ${value}`);
   return value;
@@ -337,7 +388,8 @@ function checkInt(value: unknown, field: string, min: number): void {
 }
 
 function bool(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new ModelError(field, `expected true or false, got ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw new ModelError(field, `expected true or false, got ${describe(value)}`);
   return value;
 }
 
@@ -350,23 +402,35 @@ function action(value: unknown, field: string): BreakerAction {
 
 /** Checks a RiskConfig built in code; the constructor of the RiskEngine refuses a bad one with the field named. */
 export function validateRiskConfig(config: RiskConfig, field = 'config'): void {
-  if (config === null || typeof config !== 'object') throw new ModelError(field, `expected a risk config, got ${describe(config)}`);
+  if (config === null || typeof config !== 'object')
+    throw new ModelError(field, `expected a risk config, got ${describe(config)}`);
   TraderId(config.traderId, `${field}.traderId`);
   if (config.global !== undefined) validateLimits(config.global, `${field}.global`, 'global');
-  for (const [id, l] of Object.entries(config.accounts ?? {})) validateLimits(l, `${field}.accounts.${id}`, 'account');
+  for (const [id, l] of Object.entries(config.accounts ?? {}))
+    validateLimits(l, `${field}.accounts.${id}`, 'account');
   for (const [id, l] of Object.entries(config.bots ?? {})) validateLimits(l, `${field}.bots.${id}`, 'bot');
   if (config.whitelist !== undefined) {
-    if (!Array.isArray(config.whitelist) || config.whitelist.some((s) => typeof s !== 'string' || s.length === 0)) {
+    if (
+      !Array.isArray(config.whitelist) ||
+      config.whitelist.some((s) => typeof s !== 'string' || s.length === 0)
+    ) {
       throw new ModelError(`${field}.whitelist`, 'expected a list of instrument ids or symbols');
     }
   }
   const collar = config.collarPct;
   if (collar !== undefined && collar !== null && (!(collar instanceof Decimal) || collar.isNegative())) {
-    throw new ModelError(`${field}.collarPct`, `expected a non-negative Decimal or null, got ${describe(collar)}`);
+    throw new ModelError(
+      `${field}.collarPct`,
+      `expected a non-negative Decimal or null, got ${describe(collar)}`,
+    );
   }
-  if (config.instrumentSubmitRate !== undefined) checkRate(config.instrumentSubmitRate, `${field}.instrumentSubmitRate`);
+  if (config.instrumentSubmitRate !== undefined)
+    checkRate(config.instrumentSubmitRate, `${field}.instrumentSubmitRate`);
   if (config.cancelOnHalt !== undefined && typeof config.cancelOnHalt !== 'boolean') {
-    throw new ModelError(`${field}.cancelOnHalt`, `expected true or false, got ${describe(config.cancelOnHalt)}`);
+    throw new ModelError(
+      `${field}.cancelOnHalt`,
+      `expected true or false, got ${describe(config.cancelOnHalt)}`,
+    );
   }
   for (const [id, t] of Object.entries(config.accountTypes ?? {})) {
     if (t !== AccountType.CASH && t !== AccountType.MARGIN) {
@@ -376,11 +440,20 @@ export function validateRiskConfig(config: RiskConfig, field = 'config'): void {
   if (config.tradingDayOffsetMinutes !== undefined) {
     const m = config.tradingDayOffsetMinutes;
     if (!Number.isSafeInteger(m) || m <= -1440 || m >= 1440) {
-      throw new ModelError(`${field}.tradingDayOffsetMinutes`, `expected whole minutes in -1439..1439, got ${String(m)}`);
+      throw new ModelError(
+        `${field}.tradingDayOffsetMinutes`,
+        `expected whole minutes in -1439..1439, got ${String(m)}`,
+      );
     }
   }
   if (config.dedupeCapacity !== undefined) checkInt(config.dedupeCapacity, `${field}.dedupeCapacity`, 1);
-  if (config.pendingTtlNs !== undefined && (typeof config.pendingTtlNs !== 'bigint' || config.pendingTtlNs <= 0n)) {
-    throw new ModelError(`${field}.pendingTtlNs`, `expected a positive bigint of nanoseconds, got ${describe(config.pendingTtlNs)}`);
+  if (
+    config.pendingTtlNs !== undefined &&
+    (typeof config.pendingTtlNs !== 'bigint' || config.pendingTtlNs <= 0n)
+  ) {
+    throw new ModelError(
+      `${field}.pendingTtlNs`,
+      `expected a positive bigint of nanoseconds, got ${describe(config.pendingTtlNs)}`,
+    );
   }
 }

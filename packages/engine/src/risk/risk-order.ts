@@ -41,7 +41,15 @@ export function isDenial(x: RiskOrder | Denial): x is Denial {
   return (x as Denial).code !== undefined;
 }
 
-const OWNER_FIELDS = ['commandId', 'traderId', 'accountId', 'botId', 'strategyId', 'instrumentId', 'clientOrderId'] as const;
+const OWNER_FIELDS = [
+  'commandId',
+  'traderId',
+  'accountId',
+  'botId',
+  'strategyId',
+  'instrumentId',
+  'clientOrderId',
+] as const;
 const SIDES: ReadonlySet<unknown> = new Set(Object.values(OrderSide));
 const TYPES: ReadonlySet<unknown> = new Set(Object.values(OrderType));
 const TIFS: ReadonlySet<unknown> = new Set(Object.values(TimeInForce));
@@ -52,24 +60,30 @@ const TIFS: ReadonlySet<unknown> = new Set(Object.values(TimeInForce));
  * may have crossed a process boundary.
  */
 export function readRiskOrder(message: unknown, cache: Cache): RiskOrder | Denial {
-  if (message === null || typeof message !== 'object') return invalid(`expected an order command, got ${typeof message}`);
+  if (message === null || typeof message !== 'object')
+    return invalid(`expected an order command, got ${typeof message}`);
   const m = message as Record<string, unknown>;
   if (m.type !== 'SubmitOrder' && m.type !== 'ModifyOrder') {
     const what = typeof m.type === 'string' ? m.type : 'a message without a type';
-    return invalid(`${what} is not an order risk decides on; only SubmitOrder and ModifyOrder pass through risk`);
+    return invalid(
+      `${what} is not an order risk decides on; only SubmitOrder and ModifyOrder pass through risk`,
+    );
   }
   for (const f of OWNER_FIELDS) {
     const v = m[f];
     if (typeof v !== 'string' || v.length === 0) return invalid(`${m.type} is missing ${f}`);
   }
-  return m.type === 'SubmitOrder' ? readSubmit(message as SubmitOrder) : readModify(message as ModifyOrder, cache);
+  return m.type === 'SubmitOrder'
+    ? readSubmit(message as SubmitOrder)
+    : readModify(message as ModifyOrder, cache);
 }
 
 function readSubmit(c: SubmitOrder): RiskOrder | Denial {
   const id = c.clientOrderId;
   if (!SIDES.has(c.side)) return invalid(`order ${id}: side ${String(c.side)} is not BUY or SELL`);
   if (!TYPES.has(c.orderType)) return invalid(`order ${id}: order type ${String(c.orderType)} is unknown`);
-  if (!TIFS.has(c.timeInForce)) return invalid(`order ${id}: time in force ${String(c.timeInForce)} is unknown`);
+  if (!TIFS.has(c.timeInForce))
+    return invalid(`order ${id}: time in force ${String(c.timeInForce)} is unknown`);
   if (c.timeInForce === TimeInForce.GTD && typeof c.expireTime !== 'bigint') {
     return invalid(`order ${id}: a GTD order needs an expire time`);
   }
@@ -82,9 +96,12 @@ function readSubmit(c: SubmitOrder): RiskOrder | Denial {
   if (badTrigger) return badTrigger;
   const needsPrice = c.orderType === OrderType.LIMIT || c.orderType === OrderType.STOP_LIMIT;
   const needsTrigger = c.orderType === OrderType.STOP_MARKET || c.orderType === OrderType.STOP_LIMIT;
-  if (needsPrice && c.price === undefined) return invalid(`order ${id}: a ${c.orderType} order needs a limit price`);
-  if (!needsPrice && c.price !== undefined) return invalid(`order ${id}: a ${c.orderType} order takes no limit price`);
-  if (needsTrigger && c.triggerPrice === undefined) return invalid(`order ${id}: a ${c.orderType} order needs a trigger price`);
+  if (needsPrice && c.price === undefined)
+    return invalid(`order ${id}: a ${c.orderType} order needs a limit price`);
+  if (!needsPrice && c.price !== undefined)
+    return invalid(`order ${id}: a ${c.orderType} order takes no limit price`);
+  if (needsTrigger && c.triggerPrice === undefined)
+    return invalid(`order ${id}: a ${c.orderType} order needs a trigger price`);
   if (!needsTrigger && c.triggerPrice !== undefined) {
     return invalid(`order ${id}: a ${c.orderType} order takes no trigger price`);
   }
@@ -121,7 +138,8 @@ function readModify(c: ModifyOrder, cache: Cache): RiskOrder | Denial {
       `ModifyOrder for ${id} names ${c.accountId}/${c.botId}/${c.instrumentId} but the order belongs to ${o.accountId}/${o.botId}/${o.instrumentId}`,
     );
   }
-  if (c.price !== undefined && o.price === undefined) return invalid(`order ${id} is ${o.orderType} and has no limit price to change`);
+  if (c.price !== undefined && o.price === undefined)
+    return invalid(`order ${id} is ${o.orderType} and has no limit price to change`);
   if (c.triggerPrice !== undefined && o.triggerPrice === undefined) {
     return invalid(`order ${id} is ${o.orderType} and has no trigger price to change`);
   }

@@ -69,5 +69,11 @@ export class ScopeTable {
 }
 
 function entry(scope: RiskScope): ScopeEntry {
-  return { scope, key: scopeKey(scope), limits: NO_LIMITS, state: TradingState.ACTIVE, consecutiveRejects: 0 };
+  return {
+    scope,
+    key: scopeKey(scope),
+    limits: NO_LIMITS,
+    state: TradingState.ACTIVE,
+    consecutiveRejects: 0,
+  };
 }

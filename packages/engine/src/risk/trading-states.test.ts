@@ -16,7 +16,12 @@ describe('trading states', () => {
       ['ACTIVE', 'REDUCING'],
       ['REDUCING', 'ACTIVE'],
     ]);
-    expect(h.alerts[0]).toMatchObject({ scope: cash, cause: 'operator', reason: 'end of week', tsInit: h.clock.now() });
+    expect(h.alerts[0]).toMatchObject({
+      scope: cash,
+      cause: 'operator',
+      reason: 'end of week',
+      tsInit: h.clock.now(),
+    });
     expect(h.keys.filter((k) => k.topic === Topic.RISK_ALERTS).map((k) => k.key)).toEqual(['cash', 'cash']);
   });
 
@@ -34,8 +39,15 @@ describe('trading states', () => {
     h.rest(h.order({ account: 'margin', instrument: PERP }));
     h.engine.setTradingState({ kind: 'global' }, TradingState.HALTED, 'kill_switch', 'operator pressed stop');
     expect(h.cancels.map((c) => c.accountId).sort()).toEqual(['cash', 'margin']);
-    expect(h.cancels.every((c) => c.botId === undefined && c.reason === 'kill_switch: operator pressed stop')).toBe(true);
-    expect(h.keys.filter((k) => k.topic === Topic.ORDERS_COMMANDS).map((k) => k.key).sort()).toEqual(['cash', 'margin']);
+    expect(
+      h.cancels.every((c) => c.botId === undefined && c.reason === 'kill_switch: operator pressed stop'),
+    ).toBe(true);
+    expect(
+      h.keys
+        .filter((k) => k.topic === Topic.ORDERS_COMMANDS)
+        .map((k) => k.key)
+        .sort(),
+    ).toEqual(['cash', 'margin']);
     expect(h.keys.find((k) => k.topic === Topic.RISK_ALERTS)?.key).toBe('global');
   });
 
@@ -57,13 +69,20 @@ describe('trading states', () => {
 
   it('refuses an unknown state or a malformed scope and changes nothing', () => {
     const h = new RiskHarness();
-    expect(() => h.engine.setTradingState(cash, 'PAUSED' as TradingState, 'operator', 'x')).toThrow(ModelError);
-    expect(() => h.engine.setTradingState({ kind: 'desk' } as unknown as RiskScope, TradingState.HALTED, 'operator', 'x')).toThrow(
-      /scope.kind: "desk" is not global, account or bot/,
+    expect(() => h.engine.setTradingState(cash, 'PAUSED' as TradingState, 'operator', 'x')).toThrow(
+      ModelError,
     );
-    expect(() => h.engine.setTradingState({ kind: 'account', accountId: '' }, TradingState.HALTED, 'op', 'x')).toThrow(
-      /scope.accountId/,
-    );
+    expect(() =>
+      h.engine.setTradingState(
+        { kind: 'desk' } as unknown as RiskScope,
+        TradingState.HALTED,
+        'operator',
+        'x',
+      ),
+    ).toThrow(/scope.kind: "desk" is not global, account or bot/);
+    expect(() =>
+      h.engine.setTradingState({ kind: 'account', accountId: '' }, TradingState.HALTED, 'op', 'x'),
+    ).toThrow(/scope.accountId/);
     expect(() => h.engine.setTradingState(cash, TradingState.HALTED, '', 'x')).toThrow(/cause/);
     expect(h.engine.tradingState(cash)).toBe(TradingState.ACTIVE);
     expect(h.alerts).toHaveLength(0);

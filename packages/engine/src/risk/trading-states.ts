@@ -49,9 +49,12 @@ export class TradingStates {
   /** Moves a scope to `state`; a no-op (no event) when it is already there. Returns whether it changed. */
   set(scope: RiskScope, state: TradingState, cause: string, reason: string): boolean {
     checkScope(scope);
-    if (!STATES.has(state)) throw new ModelError('state', `${describe(state)} is not one of ${[...STATES].join(', ')}`);
-    if (typeof cause !== 'string' || cause.length === 0) throw new ModelError('cause', 'must be a non-empty string');
-    if (typeof reason !== 'string') throw new ModelError('reason', `expected a string, got ${describe(reason)}`);
+    if (!STATES.has(state))
+      throw new ModelError('state', `${describe(state)} is not one of ${[...STATES].join(', ')}`);
+    if (typeof cause !== 'string' || cause.length === 0)
+      throw new ModelError('cause', 'must be a non-empty string');
+    if (typeof reason !== 'string')
+      throw new ModelError('reason', `expected a string, got ${describe(reason)}`);
     return this.apply(this.deps.scopes.entry(scope), state, cause, reason);
   }
 
@@ -79,7 +82,8 @@ export class TradingStates {
       tsInit: now,
     };
     bus.publish(Topic.RISK_ALERTS, this.alertKey(entry.scope), event);
-    if (state === TradingState.HALTED && this.deps.cancelOnHalt()) this.cancelAll(entry.scope, `${cause}: ${reason}`);
+    if (state === TradingState.HALTED && this.deps.cancelOnHalt())
+      this.cancelAll(entry.scope, `${cause}: ${reason}`);
     return true;
   }
 
@@ -118,7 +122,8 @@ export class TradingStates {
 }
 
 export function checkScope(scope: RiskScope): void {
-  if (scope === null || typeof scope !== 'object') throw new ModelError('scope', `expected a risk scope, got ${describe(scope)}`);
+  if (scope === null || typeof scope !== 'object')
+    throw new ModelError('scope', `expected a risk scope, got ${describe(scope)}`);
   if (scope.kind === 'global') return;
   if (scope.kind === 'account') {
     if (typeof scope.accountId !== 'string' || scope.accountId.length === 0) {
@@ -127,8 +132,12 @@ export function checkScope(scope: RiskScope): void {
     return;
   }
   if (scope.kind === 'bot') {
-    if (typeof scope.botId !== 'string' || scope.botId.length === 0) throw new ModelError('scope.botId', 'a bot scope needs a bot id');
+    if (typeof scope.botId !== 'string' || scope.botId.length === 0)
+      throw new ModelError('scope.botId', 'a bot scope needs a bot id');
     return;
   }
-  throw new ModelError('scope.kind', `${describe((scope as { kind: unknown }).kind)} is not global, account or bot`);
+  throw new ModelError(
+    'scope.kind',
+    `${describe((scope as { kind: unknown }).kind)} is not global, account or bot`,
+  );
 }

@@ -31,14 +31,17 @@ export interface SyntheticBarsOptions {
 export function syntheticBars(o: SyntheticBarsOptions): Bar[] {
   const rnd = new SeededRandom(o.seed ?? 42);
   const interval = barIntervalNanos(o.barType);
-  if (interval === undefined) throw new RangeError('synthetic bars need a time aggregation (SECOND, MINUTE, HOUR, DAY)');
+  if (interval === undefined)
+    throw new RangeError('synthetic bars need a time aggregation (SECOND, MINUTE, HOUR, DAY)');
   const base = o.volatility ?? 0.002;
   let sigma = base;
   let price = o.startPrice;
   const bars: Bar[] = [];
   const tick = o.instrument.tickSize;
   const px = (v: number): Price =>
-    Price.from(Decimal.from(Number(v.toPrecision(12))).roundToStep(tick, Rounding.HALF_EVEN)).withPrecision(o.instrument.pricePrecision);
+    Price.from(Decimal.from(Number(v.toPrecision(12))).roundToStep(tick, Rounding.HALF_EVEN)).withPrecision(
+      o.instrument.pricePrecision,
+    );
   for (let i = 0; i < o.count; i++) {
     const open = price;
     let high = open;
@@ -46,7 +49,9 @@ export function syntheticBars(o: SyntheticBarsOptions): Bar[] {
     // Four sub-steps per bar give a plausible high/low range around the open→close move.
     for (let k = 0; k < 4; k++) {
       const shock = rnd.normal();
-      sigma = Math.sqrt(0.000001 * base * base + 0.9 * sigma * sigma + 0.0999 * sigma * sigma * shock * shock);
+      sigma = Math.sqrt(
+        0.000001 * base * base + 0.9 * sigma * sigma + 0.0999 * sigma * sigma * shock * shock,
+      );
       price *= Math.exp((o.drift ?? 0) / 4 + (sigma / 2) * shock);
       high = Math.max(high, price);
       low = Math.min(low, price);

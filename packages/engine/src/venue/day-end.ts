@@ -29,14 +29,16 @@ export class DayEndCalendar {
     let lastEndMin = 0;
     for (const s of schedule.sessions) lastEndMin = Math.max(lastEndMin, minutesOf(s.end));
     const tsMs = Number(ts / NANOS_PER_MILLI);
-    const localMidnight = Math.floor((tsMs + this.offsetMs(schedule.timeZone, tsMs)) / MS_PER_DAY) * MS_PER_DAY;
+    const localMidnight =
+      Math.floor((tsMs + this.offsetMs(schedule.timeZone, tsMs)) / MS_PER_DAY) * MS_PER_DAY;
     for (let d = 0; d <= 7; d++) {
       const midnight = localMidnight + d * MS_PER_DAY;
       const day = new Date(midnight).getUTCDay();
       if (!schedule.weekdays.includes(day === 0 ? 7 : day)) continue;
       const endLocal = midnight + lastEndMin * 60_000;
       // The offset at the end itself, so that a DST change between now and then is honoured.
-      const guess = endLocal - this.offsetMs(schedule.timeZone, endLocal - this.offsetMs(schedule.timeZone, tsMs));
+      const guess =
+        endLocal - this.offsetMs(schedule.timeZone, endLocal - this.offsetMs(schedule.timeZone, tsMs));
       const endUtc = endLocal - this.offsetMs(schedule.timeZone, guess);
       if (endUtc > tsMs) return BigInt(endUtc) * NANOS_PER_MILLI;
     }
@@ -66,7 +68,8 @@ export class DayEndCalendar {
     }
     const at = hour * MS_PER_HOUR;
     const p: Record<string, number> = {};
-    for (const part of f.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    for (const part of f.formatToParts(new Date(at)))
+      if (part.type !== 'literal') p[part.type] = Number(part.value);
     const offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
     if (this.offsets.size > 10_000) this.offsets.clear();
     this.offsets.set(key, offset);

@@ -14,7 +14,14 @@ export const BarPath = {
 export type BarPath = (typeof BarPath)[keyof typeof BarPath];
 
 /** Writes the four prices a bar visits, in order, into `out` (reused by the caller to spare an allocation per bar). */
-export function barPathInto(out: bigint[], mode: BarPath, open: bigint, high: bigint, low: bigint, close: bigint): void {
+export function barPathInto(
+  out: bigint[],
+  mode: BarPath,
+  open: bigint,
+  high: bigint,
+  low: bigint,
+  close: bigint,
+): void {
   const highFirst = mode === BarPath.HIGH_FIRST || (mode === BarPath.OHLC && close >= open);
   out[0] = open;
   out[1] = highFirst ? high : low;

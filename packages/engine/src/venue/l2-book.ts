@@ -1,4 +1,10 @@
-import { BookAction, ModelError, OrderSide, type OrderBookDeltas, type OrderBookSnapshot } from '@qubit/model';
+import {
+  BookAction,
+  ModelError,
+  OrderSide,
+  type OrderBookDeltas,
+  type OrderBookSnapshot,
+} from '@qubit/model';
 import { priceUnits, sizeUnits } from './units.js';
 
 /** One price level in units of the instrument's precision. Mutable: our own fills consume its size. */
@@ -126,7 +132,10 @@ export class L2Book {
     for (let i = 0; i < n; i++) {
       const x = d.deltas[i]!;
       if (!Object.hasOwn(BookAction, x.action)) {
-        throw new ModelError(`deltas[${i}].action`, `"${String(x.action)}" is not one of ${Object.keys(BookAction).join(', ')}`);
+        throw new ModelError(
+          `deltas[${i}].action`,
+          `"${String(x.action)}" is not one of ${Object.keys(BookAction).join(', ')}`,
+        );
       }
       if (x.action === BookAction.CLEAR) {
         px[i] = 0n;
@@ -150,7 +159,10 @@ export class L2Book {
   private readLevels(levels: OrderBookSnapshot['bids'], field: string): bigint[] {
     const out: bigint[] = [];
     levels.forEach((l, i) => {
-      out.push(priceUnits(l.price, this.priceScale, `${field}[${i}].price`), sizeUnits(l.size, this.sizeScale));
+      out.push(
+        priceUnits(l.price, this.priceScale, `${field}[${i}].price`),
+        sizeUnits(l.size, this.sizeScale),
+      );
     });
     return out;
   }

@@ -75,6 +75,8 @@ export class OrderMatcher {
   private takers: SimOrder[] = [];
   /** IOC/FOK orders to cancel after the next event that drives matching. */
   private immediate: SimOrder[] = [];
+  /** Orders flagged taker-on-arrival, until the event that gives them their first look at the market. */
+  private readonly fresh: SimOrder[] = [];
   private driver: MatchDriver = MatchDriver.NONE;
   private barType: BarType | undefined;
   /** Last trade price or bar close, for trade/bar-driven decisions (post-only, taker-on-arrival). */
@@ -179,7 +181,7 @@ export class OrderMatcher {
     this.driver = MatchDriver.TRADES;
     this.atPoint(p, this.settings.useVisibleVolume ? sizeUnits(t.size, this.sizeScale) : UNLIMITED, false);
     this.lastU = p;
-    this.cancelImmediates();
+    this.endEvent();
   }
 
   /**
@@ -199,7 +201,12 @@ export class OrderMatcher {
     }
     if (this.driver > MatchDriver.BARS) return;
     const bt = this.barType;
-    if (bt && (bt.step !== bar.barType.step || bt.aggregation !== bar.barType.aggregation || bt.priceType !== bar.barType.priceType)) {
+    if (
+      bt &&
+      (bt.step !== bar.barType.step ||
+        bt.aggregation !== bar.barType.aggregation ||
+        bt.priceType !== bar.barType.priceType)
+    ) {
       return;
     }
     this.barType = bar.barType;
@@ -208,6 +215,8 @@ export class OrderMatcher {
     barPathInto(path, this.settings.barPath, o, h, l, c);
     let cap = this.barCapacity(bar);
     cap = this.atPoint(path[0]!, cap, true);
+    // Whatever was marketable on arrival and did not trade at the open now rests like any limit.
+    this.settleFresh();
     for (let k = 1; k < 4; k++) {
       const a = path[k - 1]!;
       const b = path[k]!;
@@ -215,7 +224,7 @@ export class OrderMatcher {
       else if (b < a) cap = this.moveDown(a, b, cap);
     }
     this.lastU = c;
-    this.cancelImmediates();
+    this.endEvent();
   }
 
   // ---- book-driven matching ------------------------------------------------------------------
@@ -315,12 +324,12 @@ export class OrderMatcher {
     this.triggerStopsOnBook(this.sellStops);
     this.crossRestingOnBook(this.buyLimits, this.book.asks);
     this.crossRestingOnBook(this.sellLimits, this.book.bids);
-    this.cancelImmediates();
+    this.endEvent();
   }
 
   private triggerStopsOnBook(stops: SortedOrders): void {
     for (;;) {
-      const o = stops.items[0];
+      const o = stops.first();
       if (!o || !this.stopHitOnBook(o)) return;
       stops.remove(o);
       this.activateStopOnBook(o);
@@ -329,7 +338,7 @@ export class OrderMatcher {
 
   private crossRestingOnBook(limits: SortedOrders, side: BookSide): void {
     for (;;) {
-      const o = limits.items[0];
+      const o = limits.first();
       if (!o) return;
       const top = side.best();
       if (!top || !side.within(top.px, o.pxU)) return;
@@ -340,15 +349,28 @@ export class OrderMatcher {
     }
   }
 
-  private cancelImmediates(): void {
-    if (this.immediate.length === 0) return;
-    const due = this.immediate;
-    this.immediate = [];
-    for (const o of due) {
-      if (!o.open) continue;
-      this.remove(o);
-      this.host.cancel(o);
+  /**
+   * After an event that drove matching: IOC/FOK orders have had their chance and are canceled, and
+   * orders that were marketable on arrival have met the market once; what is left of them rests,
+   * so later fills are MAKER fills at their own price.
+   */
+  private endEvent(): void {
+    if (this.immediate.length > 0) {
+      const due = this.immediate;
+      this.immediate = [];
+      for (const o of due) {
+        if (!o.open) continue;
+        this.remove(o);
+        this.host.cancel(o);
+      }
     }
+    this.settleFresh();
+  }
+
+  private settleFresh(): void {
+    if (this.fresh.length === 0) return;
+    for (const o of this.fresh) o.takerOnArrival = false;
+    this.fresh.length = 0;
   }
 
   // ---- trade- and bar-driven matching ------------------------------------------------------
@@ -360,6 +382,7 @@ export class OrderMatcher {
       if (o.isImmediate) this.immediate.push(o);
     } else if (o.actsAsLimit) {
       o.takerOnArrival = this.wouldTake(o.isBuy, o.pxU);
+      if (o.takerOnArrival) this.fresh.push(o);
       (o.isBuy ? this.buyLimits : this.sellLimits).insert(o);
       if (o.isImmediate) this.immediate.push(o);
     } else {
@@ -398,10 +421,8 @@ export class OrderMatcher {
   }
 
   private triggerAtPoint(stops: SortedOrders, p: bigint, cap: bigint): bigint {
-    const items = stops.items;
-    for (let i = 0; i < items.length; i++) {
-      const o = items[i]!;
-      if (!stops.holds(o)) continue;
+    const c = stops.scan();
+    for (let o = c.peek(); o !== undefined; c.advance(), o = c.peek()) {
       if (o.isBuy ? o.trgU > p : o.trgU < p) break;
       stops.detach(o);
       cap = this.fireStop(o, p, cap);
@@ -411,10 +432,8 @@ export class OrderMatcher {
   }
 
   private limitsAtPoint(limits: SortedOrders, p: bigint, cap: bigint, gapFill: boolean): bigint {
-    const items = limits.items;
-    for (let i = 0; i < items.length && cap > 0n; i++) {
-      const o = items[i]!;
-      if (!limits.holds(o)) continue;
+    const c = limits.scan();
+    for (let o = c.peek(); o !== undefined && cap > 0n; c.advance(), o = c.peek()) {
       if (o.isBuy ? o.pxU < p : o.pxU > p) break;
       const px = gapFill || o.takerOnArrival ? p : o.pxU;
       cap = this.execAt(o, px, cap, o.liquidityOfRestingFill());
@@ -428,23 +447,21 @@ export class OrderMatcher {
   private moveUp(a: bigint, b: bigint, cap: bigint): bigint {
     const lim = this.sellLimits;
     const stp = this.buyStops;
-    let i = 0;
-    let j = 0;
+    const lc = lim.scan();
+    const sc = stp.scan();
     for (;;) {
-      while (i < lim.items.length && !lim.holds(lim.items[i]!)) i++;
-      while (j < stp.items.length && !stp.holds(stp.items[j]!)) j++;
-      const l = lim.items[i];
-      const s = stp.items[j];
+      const l = lc.peek();
+      const s = sc.peek();
       const lHit = l !== undefined && l.pxU <= b;
       const sHit = s !== undefined && s.trgU <= b;
       if (lHit && (!sHit || l.pxU <= s.trgU)) {
         cap = this.execAt(l, l.pxU > a ? l.pxU : a, cap, l.liquidityOfRestingFill());
         if (!l.open) lim.detach(l);
-        i++;
+        lc.advance();
       } else if (sHit) {
         stp.detach(s);
         cap = this.fireStop(s, s.trgU > a ? s.trgU : a, cap);
-        j++;
+        sc.advance();
       } else {
         break;
       }
@@ -458,23 +475,21 @@ export class OrderMatcher {
   private moveDown(a: bigint, b: bigint, cap: bigint): bigint {
     const lim = this.buyLimits;
     const stp = this.sellStops;
-    let i = 0;
-    let j = 0;
+    const lc = lim.scan();
+    const sc = stp.scan();
     for (;;) {
-      while (i < lim.items.length && !lim.holds(lim.items[i]!)) i++;
-      while (j < stp.items.length && !stp.holds(stp.items[j]!)) j++;
-      const l = lim.items[i];
-      const s = stp.items[j];
+      const l = lc.peek();
+      const s = sc.peek();
       const lHit = l !== undefined && l.pxU >= b;
       const sHit = s !== undefined && s.trgU >= b;
       if (lHit && (!sHit || l.pxU >= s.trgU)) {
         cap = this.execAt(l, l.pxU < a ? l.pxU : a, cap, l.liquidityOfRestingFill());
         if (!l.open) lim.detach(l);
-        i++;
+        lc.advance();
       } else if (sHit) {
         stp.detach(s);
         cap = this.fireStop(s, s.trgU < a ? s.trgU : a, cap);
-        j++;
+        sc.advance();
       } else {
         break;
       }
@@ -500,6 +515,7 @@ export class OrderMatcher {
     this.host.trigger(o);
     if (o.isBuy ? o.pxU >= at : o.pxU <= at) {
       o.takerOnArrival = true;
+      this.fresh.push(o);
       cap = this.execAt(o, at, cap, LiquiditySide.TAKER);
     }
     if (o.open) (o.isBuy ? this.buyLimits : this.sellLimits).insert(o);

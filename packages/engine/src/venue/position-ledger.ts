@@ -41,7 +41,8 @@ export class PositionLedger {
   positions(accountId: AccountId): VenuePosition[] {
     const out: VenuePosition[] = [];
     for (const e of this.byAccount.get(accountId)?.values() ?? []) {
-      if (e.net !== 0n) out.push({ accountId, instrumentId: e.instrumentId, netQty: Decimal.of(e.net, e.scale) });
+      if (e.net !== 0n)
+        out.push({ accountId, instrumentId: e.instrumentId, netQty: Decimal.of(e.net, e.scale) });
     }
     return out;
   }

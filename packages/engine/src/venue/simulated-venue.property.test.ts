@@ -111,7 +111,11 @@ function run(driver: 'bars' | 'trades' | 'quotes' | 'book', steps: Step[]) {
     const cmd = submitted.find((c) => c.clientOrderId === e.clientOrderId);
     if (cmd?.reduceOnly) {
       const after = position + signed;
-      if (position === 0n || (position > 0n ? after < 0n : after > 0n) || (after < 0n ? -after : after) >= (position < 0n ? -position : position)) {
+      if (
+        position === 0n ||
+        (position > 0n ? after < 0n : after > 0n) ||
+        (after < 0n ? -after : after) >= (position < 0n ? -position : position)
+      ) {
         problems.push(`reduce-only ${e.clientOrderId} moved the position from ${position} to ${after}`);
       }
     }
@@ -140,7 +144,10 @@ function run(driver: 'bars' | 'trades' | 'quotes' | 'book', steps: Step[]) {
         orderType: s.type,
         quantity: qty(s.lots),
         price: s.type === OrderType.LIMIT || s.type === OrderType.STOP_LIMIT ? px(mid + s.offset) : undefined,
-        triggerPrice: s.type === OrderType.STOP_MARKET || s.type === OrderType.STOP_LIMIT ? px(mid + s.triggerOffset) : undefined,
+        triggerPrice:
+          s.type === OrderType.STOP_MARKET || s.type === OrderType.STOP_LIMIT
+            ? px(mid + s.triggerOffset)
+            : undefined,
         timeInForce: s.tif,
         postOnly: s.postOnly && s.type === OrderType.LIMIT,
         reduceOnly: s.reduceOnly,
@@ -237,9 +244,16 @@ function checkRun(result: ReturnType<typeof run>): void {
   expect(problems).toEqual([]);
   const open = new Map(venue.openOrders().map((o) => [o.clientOrderId as string, o]));
   for (const cmd of submitted) {
-    const init: OrderInitialized = { ...cmd, type: 'OrderInitialized', eventId: `i-${cmd.clientOrderId}`, tsEvent: cmd.tsInit };
+    const init: OrderInitialized = {
+      ...cmd,
+      type: 'OrderInitialized',
+      eventId: `i-${cmd.clientOrderId}`,
+      tsEvent: cmd.tsInit,
+    };
     const order = new Order(init);
-    expect(order.apply({ ...init, type: 'OrderSubmitted', eventId: `s-${cmd.clientOrderId}` }).kind).toBe('applied');
+    expect(order.apply({ ...init, type: 'OrderSubmitted', eventId: `s-${cmd.clientOrderId}` }).kind).toBe(
+      'applied',
+    );
     const mine = events.filter((e) => e.clientOrderId === cmd.clientOrderId);
     for (const e of mine) {
       const r = order.apply(e);

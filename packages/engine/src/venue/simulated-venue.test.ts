@@ -115,7 +115,10 @@ const owner = (c: SubmitOrder) => ({
   tsInit: 0n,
 });
 
-function modify(c: SubmitOrder, changes: Pick<ModifyOrder, 'quantity' | 'price' | 'triggerPrice'>): ModifyOrder {
+function modify(
+  c: SubmitOrder,
+  changes: Pick<ModifyOrder, 'quantity' | 'price' | 'triggerPrice'>,
+): ModifyOrder {
   return { ...owner(c), type: 'ModifyOrder', commandId: `mod-${++counter}`, ...changes };
 }
 
@@ -178,10 +181,13 @@ function bar(o: string, h: string, l: string, c: string, volume = '100', barType
   };
 }
 
-const fillsOf = (events: OrderEvent[]): OrderFilled[] => events.filter((e): e is OrderFilled => e.type === 'OrderFilled');
+const fillsOf = (events: OrderEvent[]): OrderFilled[] =>
+  events.filter((e): e is OrderFilled => e.type === 'OrderFilled');
 const typesOf = (events: OrderEvent[]): string[] => events.map((e) => e.type);
 const fillSummary = (events: OrderEvent[]): string[] =>
-  fillsOf(events).map((f) => `${f.clientOrderId} ${f.side} ${f.lastQty.toString()}@${f.lastPx.toString()} ${f.liquiditySide}`);
+  fillsOf(events).map(
+    (f) => `${f.clientOrderId} ${f.side} ${f.lastQty.toString()}@${f.lastPx.toString()} ${f.liquiditySide}`,
+  );
 
 function rejection(events: OrderEvent[]): OrderRejected {
   const r = events.find((e): e is OrderRejected => e.type === 'OrderRejected');
@@ -207,13 +213,24 @@ describe('SimulatedVenue construction', () => {
     const clock = new TestClock();
     const base = { clock, ids: new IdGenerator('x'), instruments: () => undefined };
     expect(() => new SimulatedVenue({ ...base, venue: 'bad venue' })).toThrow(/venue.venue/);
-    expect(() => new SimulatedVenue({ ...base, venue: 'SIM', config: { latencyNs: -1n } })).toThrow(/config.latencyNs/);
-    expect(() => new SimulatedVenue({ ...base, venue: 'SIM', config: { slippageTicks: 1.5 } })).toThrow(/config.slippageTicks/);
-    expect(() => new SimulatedVenue({ ...base, venue: 'SIM', config: { barPath: 'ZIGZAG' as never } })).toThrow(/config.barPath/);
+    expect(() => new SimulatedVenue({ ...base, venue: 'SIM', config: { latencyNs: -1n } })).toThrow(
+      /config.latencyNs/,
+    );
+    expect(() => new SimulatedVenue({ ...base, venue: 'SIM', config: { slippageTicks: 1.5 } })).toThrow(
+      /config.slippageTicks/,
+    );
+    expect(
+      () => new SimulatedVenue({ ...base, venue: 'SIM', config: { barPath: 'ZIGZAG' as never } }),
+    ).toThrow(/config.barPath/);
   });
 
   it('refuses commands before connect', () => {
-    const venue = new SimulatedVenue({ venue: 'SIM', clock: new TestClock(), ids: new IdGenerator('x'), instruments: () => undefined });
+    const venue = new SimulatedVenue({
+      venue: 'SIM',
+      clock: new TestClock(),
+      ids: new IdGenerator('x'),
+      instruments: () => undefined,
+    });
     expect(() => venue.submitOrder(order({ qty: '1' }))).toThrow(ModelError);
   });
 });
@@ -263,8 +280,18 @@ describe('market orders against an L2 book', () => {
       type: 'OrderBookDeltas',
       instrumentId: BTC.id,
       deltas: [
-        { action: BookAction.DELETE, side: OrderSide.SELL, price: Price.from('42000.00'), size: Quantity.from('0') },
-        { action: BookAction.UPDATE, side: OrderSide.SELL, price: Price.from('42001.00'), size: Quantity.from('0.1') },
+        {
+          action: BookAction.DELETE,
+          side: OrderSide.SELL,
+          price: Price.from('42000.00'),
+          size: Quantity.from('0'),
+        },
+        {
+          action: BookAction.UPDATE,
+          side: OrderSide.SELL,
+          price: Price.from('42001.00'),
+          size: Quantity.from('0.1'),
+        },
       ],
       sequence: 2,
       tsEvent: 0n,
@@ -277,7 +304,9 @@ describe('market orders against an L2 book', () => {
   it('throws a clear error for book data off the price precision and leaves the book unchanged', () => {
     const { venue, events } = setup();
     venue.processBookSnapshot(BTC_BOOK);
-    expect(() => venue.processBookSnapshot(book(BTC, [], [['42000.001', '1']]))).toThrow(/snapshot.asks\[0\].price/);
+    expect(() => venue.processBookSnapshot(book(BTC, [], [['42000.001', '1']]))).toThrow(
+      /snapshot.asks\[0\].price/,
+    );
     venue.submitOrder(order({ id: 'M5', qty: '0.1' }));
     expect(fillSummary(events)).toEqual(['M5 BUY 0.10000@42000.00 TAKER']);
   });
@@ -290,9 +319,9 @@ describe('limit orders and time in force against the book', () => {
     venue.submitOrder(order({ id: 'L1', type: OrderType.LIMIT, qty: '1', px: '42000.00' }));
     let ev = take();
     expect(fillSummary(ev)).toEqual(['L1 BUY 0.50000@42000.00 TAKER']);
-    expect(venue.openOrders().map((o) => `${o.clientOrderId} ${o.filledQty.toString()}/${o.quantity.toString()}`)).toEqual([
-      'L1 0.50000/1',
-    ]);
+    expect(
+      venue.openOrders().map((o) => `${o.clientOrderId} ${o.filledQty.toString()}/${o.quantity.toString()}`),
+    ).toEqual(['L1 0.50000/1']);
     venue.processBookSnapshot(book(BTC, [['41990.00', '1']], [['41995.00', '2']]));
     ev = take();
     expect(fillSummary(ev)).toEqual(['L1 BUY 0.50000@42000.00 MAKER']);
@@ -302,7 +331,9 @@ describe('limit orders and time in force against the book', () => {
   it('IOC fills up to its limit and cancels the rest', () => {
     const { venue, events } = setup();
     venue.processBookSnapshot(BTC_BOOK);
-    venue.submitOrder(order({ id: 'I1', type: OrderType.LIMIT, tif: TimeInForce.IOC, qty: '1', px: '42001.00' }));
+    venue.submitOrder(
+      order({ id: 'I1', type: OrderType.LIMIT, tif: TimeInForce.IOC, qty: '1', px: '42001.00' }),
+    );
     expect(typesOf(events)).toEqual(['OrderAccepted', 'OrderFilled', 'OrderFilled', 'OrderCanceled']);
     expect(fillSummary(events)).toEqual(['I1 BUY 0.50000@42000.00 TAKER', 'I1 BUY 0.30000@42001.00 TAKER']);
   });
@@ -310,9 +341,13 @@ describe('limit orders and time in force against the book', () => {
   it('FOK fills everything or is canceled without any fill', () => {
     const { venue, take } = setup();
     venue.processBookSnapshot(BTC_BOOK);
-    venue.submitOrder(order({ id: 'F1', type: OrderType.LIMIT, tif: TimeInForce.FOK, qty: '1', px: '42001.00' }));
+    venue.submitOrder(
+      order({ id: 'F1', type: OrderType.LIMIT, tif: TimeInForce.FOK, qty: '1', px: '42001.00' }),
+    );
     expect(typesOf(take())).toEqual(['OrderAccepted', 'OrderCanceled']);
-    venue.submitOrder(order({ id: 'F2', type: OrderType.LIMIT, tif: TimeInForce.FOK, qty: '0.8', px: '42001.00' }));
+    venue.submitOrder(
+      order({ id: 'F2', type: OrderType.LIMIT, tif: TimeInForce.FOK, qty: '0.8', px: '42001.00' }),
+    );
     const ev = take();
     expect(fillSummary(ev)).toEqual(['F2 BUY 0.50000@42000.00 TAKER', 'F2 BUY 0.30000@42001.00 TAKER']);
     venue.submitOrder(order({ id: 'F3', tif: TimeInForce.FOK, qty: '5' }));
@@ -326,7 +361,10 @@ describe('limit orders and time in force against the book', () => {
     venue.submitOrder(order({ id: 'HIGH', type: OrderType.LIMIT, qty: '1', px: '41950.00' }));
     take();
     venue.processBookSnapshot(book(BTC, [], [['41900.00', '1.5']]));
-    expect(fillSummary(take())).toEqual(['HIGH BUY 1.00000@41950.00 MAKER', 'LOW BUY 0.50000@41900.00 MAKER']);
+    expect(fillSummary(take())).toEqual([
+      'HIGH BUY 1.00000@41950.00 MAKER',
+      'LOW BUY 0.50000@41900.00 MAKER',
+    ]);
   });
 
   it('uses a quote as a one-level book with its sizes', () => {
@@ -354,7 +392,16 @@ describe('stop orders against the book', () => {
   it('a STOP_LIMIT reports OrderTriggered and then works as a limit', () => {
     const { venue, take } = setup();
     venue.processQuote(quote(BTC, '42010.00', '42020.00', '5', '5'));
-    venue.submitOrder(order({ id: 'S2', type: OrderType.STOP_LIMIT, side: OrderSide.SELL, qty: '1', trigger: '42000.00', px: '41995.00' }));
+    venue.submitOrder(
+      order({
+        id: 'S2',
+        type: OrderType.STOP_LIMIT,
+        side: OrderSide.SELL,
+        qty: '1',
+        trigger: '42000.00',
+        px: '41995.00',
+      }),
+    );
     take();
     venue.processQuote(quote(BTC, '41990.00', '42000.00', '5', '5'));
     expect(typesOf(take())).toEqual(['OrderTriggered']);
@@ -402,7 +449,16 @@ describe('post-only and reduce-only', () => {
     const { venue, take } = setup();
     venue.processBookSnapshot(BTC_BOOK);
     venue.submitOrder(order({ id: 'R4', qty: '0.3' }));
-    venue.submitOrder(order({ id: 'R5', side: OrderSide.SELL, type: OrderType.LIMIT, px: '42100.00', qty: '1', reduceOnly: true }));
+    venue.submitOrder(
+      order({
+        id: 'R5',
+        side: OrderSide.SELL,
+        type: OrderType.LIMIT,
+        px: '42100.00',
+        qty: '1',
+        reduceOnly: true,
+      }),
+    );
     take();
     venue.processBookSnapshot(book(BTC, [['42100.00', '5']], [['42101.00', '5']]));
     const ev = take();
@@ -438,10 +494,30 @@ describe('trade-driven matching', () => {
   it('cancels an IOC limit after the first trade it could have met', () => {
     const { venue, take } = setup();
     venue.processTrade(trade(BTC, '42000.00', '1'));
-    venue.submitOrder(order({ id: 'T3', type: OrderType.LIMIT, tif: TimeInForce.IOC, qty: '1', px: '41900.00' }));
+    venue.submitOrder(
+      order({ id: 'T3', type: OrderType.LIMIT, tif: TimeInForce.IOC, qty: '1', px: '41900.00' }),
+    );
     take();
     venue.processTrade(trade(BTC, '42005.00', '1'));
     expect(typesOf(take())).toEqual(['OrderCanceled']);
+  });
+
+  it('cancels a FOK order without any fill when a trade is too small for all of it', () => {
+    const { venue, take } = setup();
+    venue.processTrade(trade(BTC, '42000.00', '1'));
+    venue.submitOrder(
+      order({ id: 'T5', type: OrderType.LIMIT, tif: TimeInForce.FOK, qty: '2', px: '42000.00' }),
+    );
+    take();
+    venue.processTrade(trade(BTC, '41990.00', '1.5'));
+    expect(typesOf(take())).toEqual(['OrderCanceled']);
+    venue.submitOrder(
+      order({ id: 'T6', type: OrderType.LIMIT, tif: TimeInForce.FOK, qty: '2', px: '42000.00' }),
+    );
+    take();
+    venue.processTrade(trade(BTC, '41990.00', '2'));
+    // Its limit was above the last trade on arrival, so it takes at the print's price.
+    expect(fillSummary(take())).toEqual(['T6 BUY 2.00000@41990.00 TAKER']);
   });
 
   it('ignores trades for matching once the instrument has a book', () => {
@@ -476,12 +552,35 @@ describe('bar-driven matching', () => {
     const { venue, take } = setup();
     venue.processBar(bar('42000.00', '42100.00', '41900.00', '42050.00'));
     venue.submitOrder(order({ id: 'B3', type: OrderType.LIMIT, qty: '1', px: '41950.00' }));
-    venue.submitOrder(order({ id: 'B4', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }));
+    venue.submitOrder(
+      order({ id: 'B4', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }),
+    );
     take();
     venue.processBar(bar('42000.00', '42050.00', '41940.00', '42010.00'));
     expect(fillSummary(take())).toEqual(['B3 BUY 1.00000@41950.00 MAKER']);
     venue.processBar(bar('42300.00', '42400.00', '42250.00', '42350.00'));
     expect(fillSummary(take())).toEqual(['B4 SELL 1.00000@42300.00 MAKER']);
+  });
+
+  it('fills a limit that was marketable on arrival as a taker at the open, else as a maker once it rests', () => {
+    const { venue, take } = setup();
+    venue.processBar(bar('42000.00', '42100.00', '41900.00', '42000.00'));
+    venue.submitOrder(order({ id: 'B9', type: OrderType.LIMIT, qty: '1', px: '42100.00' }));
+    venue.submitOrder(order({ id: 'B10', type: OrderType.LIMIT, qty: '1', px: '42100.00' }));
+    take();
+    venue.modifyOrder(
+      modify(order({ id: 'B10', type: OrderType.LIMIT, qty: '1', px: '42100.00' }), {
+        quantity: Quantity.from('2'),
+      }),
+    );
+    take();
+    // Opens above both limits; rising first (close ≥ open), then falling back through 42100.
+    venue.processBar(bar('42150.00', '42200.00', '42050.00', '42150.00'));
+    expect(fillSummary(take())).toEqual(['B9 BUY 1.00000@42100.00 MAKER', 'B10 BUY 2.00000@42100.00 MAKER']);
+    venue.submitOrder(order({ id: 'B11', type: OrderType.LIMIT, qty: '1', px: '42200.00' }));
+    take();
+    venue.processBar(bar('42160.00', '42300.00', '42100.00', '42250.00'));
+    expect(fillSummary(take())).toEqual(['B11 BUY 1.00000@42160.00 TAKER']);
   });
 
   it('does not fill a LIMIT the path does not reach', () => {
@@ -497,7 +596,9 @@ describe('bar-driven matching', () => {
     const { venue, take } = setup();
     venue.processBar(bar('42000.00', '42100.00', '41900.00', '42050.00'));
     venue.submitOrder(order({ id: 'B6', type: OrderType.STOP_MARKET, qty: '1', trigger: '42150.00' }));
-    venue.submitOrder(order({ id: 'B7', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41800.00' }));
+    venue.submitOrder(
+      order({ id: 'B7', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41800.00' }),
+    );
     take();
     venue.processBar(bar('42050.00', '42200.00', '42000.00', '42100.00'));
     expect(fillSummary(take())).toEqual(['B6 BUY 1.00000@42150.00 TAKER']);
@@ -508,7 +609,9 @@ describe('bar-driven matching', () => {
   it('turns a triggered STOP_LIMIT into a limit: OrderTriggered, then a fill when the path comes back', () => {
     const { venue, take } = setup();
     venue.processBar(bar('42000.00', '42100.00', '41900.00', '42050.00'));
-    venue.submitOrder(order({ id: 'B8', type: OrderType.STOP_LIMIT, qty: '1', trigger: '42150.00', px: '42120.00' }));
+    venue.submitOrder(
+      order({ id: 'B8', type: OrderType.STOP_LIMIT, qty: '1', trigger: '42150.00', px: '42120.00' }),
+    );
     take();
     // Bullish bar: open → high (triggers at 42150, limit 42120 is below) → low (reaches 42120) → close.
     venue.processBar(bar('42050.00', '42200.00', '42000.00', '42100.00'));
@@ -519,22 +622,34 @@ describe('bar-driven matching', () => {
 
   it('follows the adaptive path: high first on a rising bar, low first on a falling one', () => {
     const rising = setup();
-    rising.venue.submitOrder(order({ id: 'TP', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }));
-    rising.venue.submitOrder(order({ id: 'SL', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41900.00' }));
+    rising.venue.submitOrder(
+      order({ id: 'TP', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }),
+    );
+    rising.venue.submitOrder(
+      order({ id: 'SL', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41900.00' }),
+    );
     rising.take();
     rising.venue.processBar(bar('42000.00', '42200.00', '41800.00', '42050.00'));
     expect(fillsOf(rising.take()).map((f) => f.clientOrderId)).toEqual(['TP', 'SL']);
 
     const falling = setup();
-    falling.venue.submitOrder(order({ id: 'TP', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }));
-    falling.venue.submitOrder(order({ id: 'SL', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41900.00' }));
+    falling.venue.submitOrder(
+      order({ id: 'TP', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }),
+    );
+    falling.venue.submitOrder(
+      order({ id: 'SL', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41900.00' }),
+    );
     falling.take();
     falling.venue.processBar(bar('42000.00', '42200.00', '41800.00', '41950.00'));
     expect(fillsOf(falling.take()).map((f) => f.clientOrderId)).toEqual(['SL', 'TP']);
 
     const lowFirst = setup({ barPath: 'LOW_FIRST' });
-    lowFirst.venue.submitOrder(order({ id: 'TP', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }));
-    lowFirst.venue.submitOrder(order({ id: 'SL', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41900.00' }));
+    lowFirst.venue.submitOrder(
+      order({ id: 'TP', type: OrderType.LIMIT, side: OrderSide.SELL, qty: '1', px: '42100.00' }),
+    );
+    lowFirst.venue.submitOrder(
+      order({ id: 'SL', type: OrderType.STOP_MARKET, side: OrderSide.SELL, qty: '1', trigger: '41900.00' }),
+    );
     lowFirst.take();
     lowFirst.venue.processBar(bar('42000.00', '42200.00', '41800.00', '42050.00'));
     expect(fillsOf(lowFirst.take()).map((f) => f.clientOrderId)).toEqual(['SL', 'TP']);
@@ -571,16 +686,22 @@ describe('bar-driven matching', () => {
 
   it('refuses an inconsistent bar with a clear error', () => {
     const { venue } = setup();
-    expect(() => venue.processBar(bar('42000.00', '41000.00', '41900.00', '42050.00'))).toThrow(/bar is inconsistent/);
+    expect(() => venue.processBar(bar('42000.00', '41000.00', '41900.00', '42050.00'))).toThrow(
+      /bar is inconsistent/,
+    );
   });
 });
 
 describe('fees', () => {
   it('charges maker and taker rates, with overrides', () => {
-    const { venue, take } = setup({ feeOverride: { maker: Decimal.parse('-0.0001'), taker: Decimal.parse('0.0005') } });
+    const { venue, take } = setup({
+      feeOverride: { maker: Decimal.parse('-0.0001'), taker: Decimal.parse('0.0005') },
+    });
     venue.processBookSnapshot(book(PERP, [['42000.00', '5']], [['42000.10', '5']]));
     venue.submitOrder(order({ id: 'FT', instrument: PERP, qty: '1.000' }));
-    venue.submitOrder(order({ id: 'FM', instrument: PERP, type: OrderType.LIMIT, qty: '1.000', px: '41999.90' }));
+    venue.submitOrder(
+      order({ id: 'FM', instrument: PERP, type: OrderType.LIMIT, qty: '1.000', px: '41999.90' }),
+    );
     venue.processBookSnapshot(book(PERP, [['41999.00', '5']], [['41999.50', '5']]));
     const fills = fillsOf(take());
     expect(fills.map((f) => `${f.clientOrderId} ${f.liquiditySide} ${f.fee.toString()}`)).toEqual([
@@ -625,7 +746,16 @@ describe('latency', () => {
 describe('expiry', () => {
   it('expires a GTD order when the clock passes its expire time', () => {
     const { venue, clock, take } = setup();
-    venue.submitOrder(order({ id: 'G1', type: OrderType.LIMIT, qty: '0.1', px: '40000.00', tif: TimeInForce.GTD, expireTime: T0 + 10n * NANOS_PER_SECOND }));
+    venue.submitOrder(
+      order({
+        id: 'G1',
+        type: OrderType.LIMIT,
+        qty: '0.1',
+        px: '40000.00',
+        tif: TimeInForce.GTD,
+        expireTime: T0 + 10n * NANOS_PER_SECOND,
+      }),
+    );
     expect(typesOf(take())).toEqual(['OrderAccepted']);
     clock.advanceTo(T0 + 9n * NANOS_PER_SECOND);
     expect(take()).toEqual([]);
@@ -638,7 +768,9 @@ describe('expiry', () => {
 
   it('rejects a GTD order without a future expire time', () => {
     const { venue, take } = setup();
-    venue.submitOrder(order({ type: OrderType.LIMIT, qty: '0.1', px: '40000.00', tif: TimeInForce.GTD, expireTime: T0 }));
+    venue.submitOrder(
+      order({ type: OrderType.LIMIT, qty: '0.1', px: '40000.00', tif: TimeInForce.GTD, expireTime: T0 }),
+    );
     expect(rejection(take()).reason).toContain('not after');
     venue.submitOrder(order({ type: OrderType.LIMIT, qty: '0.1', px: '40000.00', tif: TimeInForce.GTD }));
     expect(rejection(take()).reason).toContain('needs an expireTime');
@@ -646,7 +778,9 @@ describe('expiry', () => {
 
   it('expires a DAY order at 00:00 UTC for a 24/7 instrument', () => {
     const { venue, clock, take } = setup();
-    venue.submitOrder(order({ id: 'DAY1', type: OrderType.LIMIT, qty: '0.1', px: '40000.00', tif: TimeInForce.DAY }));
+    venue.submitOrder(
+      order({ id: 'DAY1', type: OrderType.LIMIT, qty: '0.1', px: '40000.00', tif: TimeInForce.DAY }),
+    );
     take();
     clock.advanceTo(isoToNanos('2024-01-08T23:59:59Z'));
     expect(take()).toEqual([]);
@@ -658,7 +792,16 @@ describe('expiry', () => {
 
   it('expires a VN30F1M DAY order at the end of ATC, 14:45 Vietnam time', () => {
     const { venue, clock, take } = setup();
-    venue.submitOrder(order({ id: 'DAY2', instrument: VN30, type: OrderType.LIMIT, qty: '1', px: '1250.0', tif: TimeInForce.DAY }));
+    venue.submitOrder(
+      order({
+        id: 'DAY2',
+        instrument: VN30,
+        type: OrderType.LIMIT,
+        qty: '1',
+        px: '1250.0',
+        tif: TimeInForce.DAY,
+      }),
+    );
     take();
     clock.advanceTo(isoToNanos('2024-01-08T08:00:00Z'));
     const ev = take();
@@ -774,6 +917,19 @@ describe('modify, cancel and duplicates', () => {
     expect(fillSummary(ev)).toEqual(['MOD1 BUY 0.30000@42000.00 TAKER']);
   });
 
+  it('refuses a quantity below what is filled, and closes the order when cut to exactly the filled size', () => {
+    const { venue, take } = setup();
+    venue.processBookSnapshot(BTC_BOOK);
+    const cmd = order({ id: 'MOD4', type: OrderType.LIMIT, qty: '1', px: '42000.00' });
+    venue.submitOrder(cmd);
+    take();
+    venue.modifyOrder(modify(cmd, { quantity: Quantity.from('0.4') }));
+    expect(take()[0]).toMatchObject({ type: 'OrderModifyRejected', reasonCode: 'INVALID_QUANTITY' });
+    venue.modifyOrder(modify(cmd, { quantity: Quantity.from('0.5') }));
+    expect(typesOf(take())).toEqual(['OrderModified']);
+    expect(venue.openOrders()).toEqual([]);
+  });
+
   it('rejects modifying an unknown or finished order with UNKNOWN_ORDER', () => {
     const { venue, take } = setup();
     venue.processBookSnapshot(BTC_BOOK);
@@ -781,13 +937,24 @@ describe('modify, cancel and duplicates', () => {
     venue.submitOrder(cmd);
     take();
     venue.modifyOrder(modify(cmd, { quantity: Quantity.from('0.2') }));
-    expect(take()[0]).toMatchObject({ type: 'OrderModifyRejected', reasonCode: 'UNKNOWN_ORDER', clientOrderId: 'MOD2' });
+    expect(take()[0]).toMatchObject({
+      type: 'OrderModifyRejected',
+      reasonCode: 'UNKNOWN_ORDER',
+      clientOrderId: 'MOD2',
+    });
   });
 
   it('refuses to change a trigger price once the stop has triggered', () => {
     const { venue, take } = setup();
     venue.processQuote(quote(BTC, '42010.00', '42020.00', '5', '5'));
-    const cmd = order({ id: 'MOD3', type: OrderType.STOP_LIMIT, side: OrderSide.SELL, qty: '1', trigger: '42000.00', px: '41995.00' });
+    const cmd = order({
+      id: 'MOD3',
+      type: OrderType.STOP_LIMIT,
+      side: OrderSide.SELL,
+      qty: '1',
+      trigger: '42000.00',
+      px: '41995.00',
+    });
     venue.submitOrder(cmd);
     venue.processQuote(quote(BTC, '41990.00', '42000.00', '5', '5'));
     take();
@@ -801,7 +968,11 @@ describe('modify, cancel and duplicates', () => {
     venue.submitOrder(cmd);
     take();
     venue.cancelOrder(cancel(cmd));
-    expect(take()[0]).toMatchObject({ type: 'OrderCanceled', clientOrderId: 'C1', venueOrderId: 'SIM-BINANCE-1' });
+    expect(take()[0]).toMatchObject({
+      type: 'OrderCanceled',
+      clientOrderId: 'C1',
+      venueOrderId: 'SIM-BINANCE-1',
+    });
     venue.cancelOrder(cancel(cmd));
     expect(take()[0]).toMatchObject({ type: 'OrderCancelRejected', reasonCode: 'UNKNOWN_ORDER' });
   });
@@ -809,15 +980,33 @@ describe('modify, cancel and duplicates', () => {
   it('cancels every working order in the scope of cancelAllOrders', () => {
     const { venue, take } = setup();
     venue.submitOrder(order({ id: 'A1', type: OrderType.LIMIT, qty: '0.1', px: '40000.00' }));
-    venue.submitOrder(order({ id: 'A2', side: OrderSide.SELL, type: OrderType.LIMIT, qty: '0.1', px: '45000.00' }));
-    venue.submitOrder(order({ id: 'A3', account: 'SIM-002', type: OrderType.LIMIT, qty: '0.1', px: '40000.00' }));
+    venue.submitOrder(
+      order({ id: 'A2', side: OrderSide.SELL, type: OrderType.LIMIT, qty: '0.1', px: '45000.00' }),
+    );
+    venue.submitOrder(
+      order({ id: 'A3', account: 'SIM-002', type: OrderType.LIMIT, qty: '0.1', px: '40000.00' }),
+    );
     venue.submitOrder(order({ id: 'A4', instrument: VN30, type: OrderType.LIMIT, qty: '1', px: '1250.0' }));
     take();
-    const base = { type: 'CancelAllOrders' as const, commandId: 'ca', traderId: TraderId('QUBIT-001'), reason: 'test', tsInit: 0n };
-    venue.cancelAllOrders({ ...base, accountId: AccountId('SIM-001'), instrumentId: BTC.id, side: OrderSide.BUY });
+    const base = {
+      type: 'CancelAllOrders' as const,
+      commandId: 'ca',
+      traderId: TraderId('QUBIT-001'),
+      reason: 'test',
+      tsInit: 0n,
+    };
+    venue.cancelAllOrders({
+      ...base,
+      accountId: AccountId('SIM-001'),
+      instrumentId: BTC.id,
+      side: OrderSide.BUY,
+    });
     expect(take().map((e) => `${e.type} ${e.clientOrderId}`)).toEqual(['OrderCanceled A1']);
     venue.cancelAllOrders({ ...base, accountId: AccountId('SIM-001') });
-    expect(take().map((e) => `${e.type} ${e.clientOrderId}`)).toEqual(['OrderCanceled A2', 'OrderCanceled A4']);
+    expect(take().map((e) => `${e.type} ${e.clientOrderId}`)).toEqual([
+      'OrderCanceled A2',
+      'OrderCanceled A4',
+    ]);
     venue.cancelAllOrders(base);
     expect(take().map((e) => `${e.type} ${e.clientOrderId}`)).toEqual(['OrderCanceled A3']);
   });
@@ -862,24 +1051,34 @@ describe('reports and queries', () => {
     venue.submitOrder(order({ qty: '0.7' }));
     venue.submitOrder(order({ side: OrderSide.SELL, qty: '0.2' }));
     venue.submitOrder(order({ instrument: VN30, side: OrderSide.SELL, qty: '2' }));
-    expect(venue.positions(AccountId('SIM-001')).map((p) => `${p.instrumentId} ${p.netQty.toString()}`)).toEqual([
-      'BTCUSDT.BINANCE 0.50000',
-      'VN30F1M.HNX -2',
-    ]);
+    expect(
+      venue.positions(AccountId('SIM-001')).map((p) => `${p.instrumentId} ${p.netQty.toString()}`),
+    ).toEqual(['BTCUSDT.BINANCE 0.50000', 'VN30F1M.HNX -2']);
     expect(venue.fills()).toHaveLength(4);
     expect(venue.positions(AccountId('SIM-404'))).toEqual([]);
   });
 
   it('lets the sink send a new order from inside a fill without corrupting the match', () => {
     const clock = new TestClock(T0);
-    const venue = new SimulatedVenue({ venue: 'BINANCE', clock, ids: new IdGenerator('ev'), instruments: (id) => INSTRUMENTS.get(id) });
+    const venue = new SimulatedVenue({
+      venue: 'BINANCE',
+      clock,
+      ids: new IdGenerator('ev'),
+      instruments: (id) => INSTRUMENTS.get(id),
+    });
     const seen: string[] = [];
     venue.connect((e) => {
       seen.push(`${e.type} ${e.clientOrderId}`);
-      if (e.type === 'OrderFilled' && e.clientOrderId === 'FIRST') venue.submitOrder(order({ id: 'SECOND', qty: '0.1' }));
+      if (e.type === 'OrderFilled' && e.clientOrderId === 'FIRST')
+        venue.submitOrder(order({ id: 'SECOND', qty: '0.1' }));
     });
     venue.processBookSnapshot(BTC_BOOK);
     venue.submitOrder(order({ id: 'FIRST', qty: '0.1' }));
-    expect(seen).toEqual(['OrderAccepted FIRST', 'OrderFilled FIRST', 'OrderAccepted SECOND', 'OrderFilled SECOND']);
+    expect(seen).toEqual([
+      'OrderAccepted FIRST',
+      'OrderFilled FIRST',
+      'OrderAccepted SECOND',
+      'OrderFilled SECOND',
+    ]);
   });
 });

@@ -120,16 +120,21 @@ export class SimulatedVenue implements ExecutionClient {
   private seq = 0;
 
   constructor(options: SimulatedVenueOptions) {
-    if (options === null || typeof options !== 'object') throw new ModelError('venue', 'expected an options object');
+    if (options === null || typeof options !== 'object')
+      throw new ModelError('venue', 'expected an options object');
     const { venue, clock, ids, instruments } = options;
     if (typeof venue !== 'string' || !VENUE_RE.test(venue)) {
-      throw new ModelError('venue.venue', `"${String(venue)}" is not a venue name (1-32 of upper-case A-Z, 0-9, _ starting with a letter)`);
+      throw new ModelError(
+        'venue.venue',
+        `"${String(venue)}" is not a venue name (1-32 of upper-case A-Z, 0-9, _ starting with a letter)`,
+      );
     }
     if (!clock || typeof clock.now !== 'function' || typeof clock.setTimer !== 'function') {
       throw new ModelError('venue.clock', 'a Clock is required');
     }
     if (!ids || typeof ids.id !== 'function') throw new ModelError('venue.ids', 'an IdGenerator is required');
-    if (typeof instruments !== 'function') throw new ModelError('venue.instruments', 'an instrument lookup function is required');
+    if (typeof instruments !== 'function')
+      throw new ModelError('venue.instruments', 'an instrument lookup function is required');
     this.venue = venue;
     this.clock = clock;
     this.ids = ids;
@@ -148,7 +153,8 @@ export class SimulatedVenue implements ExecutionClient {
   // ---- ExecutionClient -----------------------------------------------------------------------
 
   connect(sink: ExecutionReportSink): void {
-    if (typeof sink !== 'function') throw new ModelError('sink', 'expected a function that takes order events');
+    if (typeof sink !== 'function')
+      throw new ModelError('sink', 'expected a function that takes order events');
     this.sink = sink;
   }
 
@@ -202,7 +208,8 @@ export class SimulatedVenue implements ExecutionClient {
   /** Sets the reference price the instrument's daily band (priceBandAt) is computed from; without one no band is checked. */
   setReferencePrice(instrumentId: InstrumentId, price: Price): void {
     const instrument = this.lookup(instrumentId);
-    if (!instrument) throw new ModelError('instrumentId', `unknown instrument ${instrumentId} at ${this.venue}`);
+    if (!instrument)
+      throw new ModelError('instrumentId', `unknown instrument ${instrumentId} at ${this.venue}`);
     if (!(price instanceof Decimal) || !price.isPositive()) {
       throw new ModelError('price', `reference price of ${instrumentId} must be a positive Price`);
     }
@@ -257,11 +264,23 @@ export class SimulatedVenue implements ExecutionClient {
 
   private applySubmit(cmd: SubmitOrder): void {
     if (this.working.has(cmd.clientOrderId)) {
-      return this.emit(this.reports.rejected(cmd, RejectReason.DUPLICATE_ORDER, `order ${cmd.clientOrderId} is still working at ${this.venue}`));
+      return this.emit(
+        this.reports.rejected(
+          cmd,
+          RejectReason.DUPLICATE_ORDER,
+          `order ${cmd.clientOrderId} is still working at ${this.venue}`,
+        ),
+      );
     }
     const m = this.matcherFor(cmd.instrumentId);
     if (!m) {
-      return this.emit(this.reports.rejected(cmd, RejectReason.OTHER, `instrument ${cmd.instrumentId} is unknown at ${this.venue}`));
+      return this.emit(
+        this.reports.rejected(
+          cmd,
+          RejectReason.OTHER,
+          `instrument ${cmd.instrumentId} is unknown at ${this.venue}`,
+        ),
+      );
     }
     const now = this.clock.now();
     const violation = this.checkTimeInForce(cmd, now) ?? this.checkTerms(m, cmd, now);
@@ -271,7 +290,13 @@ export class SimulatedVenue implements ExecutionClient {
     const pxU = cmd.price !== undefined ? (exactUnits(cmd.price, inst.pricePrecision) ?? 0n) : 0n;
     if (cmd.postOnly) {
       if (cmd.orderType !== OrderType.LIMIT) {
-        return this.emit(this.reports.rejected(cmd, RejectReason.UNSUPPORTED, `post-only applies to LIMIT orders, not ${cmd.orderType}`));
+        return this.emit(
+          this.reports.rejected(
+            cmd,
+            RejectReason.UNSUPPORTED,
+            `post-only applies to LIMIT orders, not ${cmd.orderType}`,
+          ),
+        );
       }
       if (m.wouldTake(isBuy, pxU)) {
         return this.emit(
@@ -316,13 +341,23 @@ export class SimulatedVenue implements ExecutionClient {
   private applyModify(cmd: ModifyOrder): void {
     const o = this.findWorking(cmd);
     if (!o) {
-      return this.emit(this.reports.modifyRejected(cmd, RejectReason.UNKNOWN_ORDER, `order ${cmd.clientOrderId} is not working at ${this.venue}`));
+      return this.emit(
+        this.reports.modifyRejected(
+          cmd,
+          RejectReason.UNKNOWN_ORDER,
+          `order ${cmd.clientOrderId} is not working at ${this.venue}`,
+        ),
+      );
     }
     const type = o.cmd.orderType;
     const isStop = type === OrderType.STOP_MARKET || type === OrderType.STOP_LIMIT;
-    const refuse = (code: RejectReason, reason: string): void => this.emit(this.reports.modifyRejected(o.cmd, code, reason));
+    const refuse = (code: RejectReason, reason: string): void =>
+      this.emit(this.reports.modifyRejected(o.cmd, code, reason));
     if (cmd.quantity === undefined && cmd.price === undefined && cmd.triggerPrice === undefined) {
-      return refuse(RejectReason.OTHER, `modify of ${cmd.clientOrderId} names no new quantity, price or trigger price`);
+      return refuse(
+        RejectReason.OTHER,
+        `modify of ${cmd.clientOrderId} names no new quantity, price or trigger price`,
+      );
     }
     if (cmd.price !== undefined && type !== OrderType.LIMIT && type !== OrderType.STOP_LIMIT) {
       return refuse(RejectReason.ORDER_NOT_MODIFIABLE, `a ${type} order has no limit price to modify`);
@@ -330,7 +365,9 @@ export class SimulatedVenue implements ExecutionClient {
     if (cmd.triggerPrice !== undefined && (!isStop || o.triggered)) {
       return refuse(
         RejectReason.ORDER_NOT_MODIFIABLE,
-        isStop ? `${cmd.clientOrderId} has already triggered; its trigger price cannot change` : `a ${type} order has no trigger price`,
+        isStop
+          ? `${cmd.clientOrderId} has already triggered; its trigger price cannot change`
+          : `a ${type} order has no trigger price`,
       );
     }
     const m = this.matchers.get(o.instrument.id)!;
@@ -347,12 +384,19 @@ export class SimulatedVenue implements ExecutionClient {
     const qtyU = exactUnits(terms.quantity, inst.sizePrecision) ?? 0n;
     if (qtyU < o.filledU) {
       const filled = Quantity.fromUnits(o.filledU, inst.sizePrecision);
-      return refuse(RejectReason.INVALID_QUANTITY, `quantity ${terms.quantity.toString()} is below the ${filled.toString()} already filled`);
+      return refuse(
+        RejectReason.INVALID_QUANTITY,
+        `quantity ${terms.quantity.toString()} is below the ${filled.toString()} already filled`,
+      );
     }
     const pxU = terms.price !== undefined ? (exactUnits(terms.price, inst.pricePrecision) ?? 0n) : 0n;
-    const trgU = terms.triggerPrice !== undefined ? (exactUnits(terms.triggerPrice, inst.pricePrecision) ?? 0n) : 0n;
+    const trgU =
+      terms.triggerPrice !== undefined ? (exactUnits(terms.triggerPrice, inst.pricePrecision) ?? 0n) : 0n;
     if (o.cmd.postOnly && m.wouldTake(o.isBuy, pxU)) {
-      return refuse(RejectReason.POST_ONLY_WOULD_TAKE, `post-only ${o.cmd.side} at ${terms.price?.toString()} would take liquidity on ${inst.id}`);
+      return refuse(
+        RejectReason.POST_ONLY_WOULD_TAKE,
+        `post-only ${o.cmd.side} at ${terms.price?.toString()} would take liquidity on ${inst.id}`,
+      );
     }
     m.remove(o);
     // Like real venues: a new price or a larger size goes to the back of the queue; a smaller size keeps its place.
@@ -371,7 +415,13 @@ export class SimulatedVenue implements ExecutionClient {
   private applyCancel(cmd: CancelOrder): void {
     const o = this.findWorking(cmd);
     if (!o) {
-      return this.emit(this.reports.cancelRejected(cmd, RejectReason.UNKNOWN_ORDER, `order ${cmd.clientOrderId} is not working at ${this.venue}`));
+      return this.emit(
+        this.reports.cancelRejected(
+          cmd,
+          RejectReason.UNKNOWN_ORDER,
+          `order ${cmd.clientOrderId} is not working at ${this.venue}`,
+        ),
+      );
     }
     this.matchers.get(o.instrument.id)?.remove(o);
     this.cancelWorking(o);
@@ -398,12 +448,19 @@ export class SimulatedVenue implements ExecutionClient {
 
   private checkTimeInForce(cmd: SubmitOrder, now: UnixNanos): RuleViolation | undefined {
     if (!TIME_IN_FORCE.has(cmd.timeInForce)) {
-      return { code: RejectReason.UNSUPPORTED, reason: `time in force "${String(cmd.timeInForce)}" is not supported` };
+      return {
+        code: RejectReason.UNSUPPORTED,
+        reason: `time in force "${String(cmd.timeInForce)}" is not supported`,
+      };
     }
     if (cmd.timeInForce !== TimeInForce.GTD) return undefined;
-    if (cmd.expireTime === undefined) return { code: RejectReason.OTHER, reason: 'a GTD order needs an expireTime' };
+    if (cmd.expireTime === undefined)
+      return { code: RejectReason.OTHER, reason: 'a GTD order needs an expireTime' };
     if (cmd.expireTime <= now) {
-      return { code: RejectReason.OTHER, reason: `expireTime ${nanosToIso(cmd.expireTime)} is not after the venue time ${nanosToIso(now)}` };
+      return {
+        code: RejectReason.OTHER,
+        reason: `expireTime ${nanosToIso(cmd.expireTime)} is not after the venue time ${nanosToIso(now)}`,
+      };
     }
     return undefined;
   }

@@ -19,7 +19,8 @@ export function exactUnits(d: Decimal, scale: number): bigint | undefined {
 /** Like `exactUnits`, but a price finer than the instrument's precision is bad market data and throws. */
 export function priceUnits(d: Decimal, scale: number, field: string): bigint {
   const u = exactUnits(d, scale);
-  if (u === undefined) throw new ModelError(field, `${d.toString()} has more than the ${scale} decimals of the instrument`);
+  if (u === undefined)
+    throw new ModelError(field, `${d.toString()} has more than the ${scale} decimals of the instrument`);
   return u;
 }
 

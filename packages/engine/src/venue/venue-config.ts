@@ -67,29 +67,52 @@ export const DEFAULT_SIMULATED_VENUE_CONFIG: SimulatedVenueConfig = Object.freez
 export function resolveVenueConfig(partial: Partial<SimulatedVenueConfig> = {}): SimulatedVenueConfig {
   const c: SimulatedVenueConfig = { ...DEFAULT_SIMULATED_VENUE_CONFIG, ...stripUndefined(partial) };
   if (typeof c.latencyNs !== 'bigint' || c.latencyNs < 0n) {
-    throw new ModelError('config.latencyNs', `must be a non-negative bigint of nanoseconds, got ${String(c.latencyNs)}`);
+    throw new ModelError(
+      'config.latencyNs',
+      `must be a non-negative bigint of nanoseconds, got ${String(c.latencyNs)}`,
+    );
   }
   if (!Object.values(BarPath).includes(c.barPath)) {
-    throw new ModelError('config.barPath', `"${String(c.barPath)}" is not one of ${Object.values(BarPath).join(', ')}`);
+    throw new ModelError(
+      'config.barPath',
+      `"${String(c.barPath)}" is not one of ${Object.values(BarPath).join(', ')}`,
+    );
   }
   if (!Number.isInteger(c.slippageTicks) || c.slippageTicks < 0) {
-    throw new ModelError('config.slippageTicks', `must be a non-negative integer, got ${String(c.slippageTicks)}`);
+    throw new ModelError(
+      'config.slippageTicks',
+      `must be a non-negative integer, got ${String(c.slippageTicks)}`,
+    );
   }
   if (c.feeOverride !== undefined) {
     for (const k of ['maker', 'taker'] as const) {
       const v = c.feeOverride[k];
       if (v !== undefined && !(v instanceof Decimal)) {
-        throw new ModelError(`config.feeOverride.${k}`, 'must be a Decimal rate such as Decimal.parse("0.0002")');
+        throw new ModelError(
+          `config.feeOverride.${k}`,
+          'must be a Decimal rate such as Decimal.parse("0.0002")',
+        );
       }
     }
   }
   if (c.barVolumeShare !== undefined) {
-    if (!(c.barVolumeShare instanceof Decimal) || !c.barVolumeShare.isPositive() || c.barVolumeShare.gt(Decimal.ONE)) {
+    if (
+      !(c.barVolumeShare instanceof Decimal) ||
+      !c.barVolumeShare.isPositive() ||
+      c.barVolumeShare.gt(Decimal.ONE)
+    ) {
       throw new ModelError('config.barVolumeShare', 'must be a Decimal in (0, 1]');
     }
   }
-  for (const k of ['useVisibleVolume', 'rejectOutsideSession', 'enforceRules', 'bookLevelsFromQuotes', 'keepFills'] as const) {
-    if (typeof c[k] !== 'boolean') throw new ModelError(`config.${k}`, `must be true or false, got ${String(c[k])}`);
+  for (const k of [
+    'useVisibleVolume',
+    'rejectOutsideSession',
+    'enforceRules',
+    'bookLevelsFromQuotes',
+    'keepFills',
+  ] as const) {
+    if (typeof c[k] !== 'boolean')
+      throw new ModelError(`config.${k}`, `must be true or false, got ${String(c[k])}`);
   }
   return Object.freeze(c);
 }

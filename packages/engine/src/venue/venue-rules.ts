@@ -53,7 +53,10 @@ export function checkOrderShape(instrument: Instrument, t: CheckedTerms): RuleVi
     return violation(RejectReason.UNSUPPORTED, `order type "${String(t.orderType)}" is not supported`);
   }
   if (!t.quantity.isPositive()) {
-    return violation(RejectReason.INVALID_QUANTITY, `quantity must be positive, got ${t.quantity.toString()}`);
+    return violation(
+      RejectReason.INVALID_QUANTITY,
+      `quantity must be positive, got ${t.quantity.toString()}`,
+    );
   }
   if (exactUnits(t.quantity, instrument.sizePrecision) === undefined) {
     return violation(
@@ -63,7 +66,8 @@ export function checkOrderShape(instrument: Instrument, t: CheckedTerms): RuleVi
   }
   const needsPrice = t.orderType === OrderType.LIMIT || t.orderType === OrderType.STOP_LIMIT;
   const needsTrigger = t.orderType === OrderType.STOP_MARKET || t.orderType === OrderType.STOP_LIMIT;
-  if (needsPrice && t.price === undefined) return violation(RejectReason.INVALID_PRICE, `a ${t.orderType} order needs a price`);
+  if (needsPrice && t.price === undefined)
+    return violation(RejectReason.INVALID_PRICE, `a ${t.orderType} order needs a price`);
   if (needsTrigger && t.triggerPrice === undefined) {
     return violation(RejectReason.INVALID_PRICE, `a ${t.orderType} order needs a trigger price`);
   }
@@ -72,7 +76,8 @@ export function checkOrderShape(instrument: Instrument, t: CheckedTerms): RuleVi
     ['trigger price', needsTrigger ? t.triggerPrice : undefined],
   ] as const) {
     if (p === undefined) continue;
-    if (!p.isPositive()) return violation(RejectReason.INVALID_PRICE, `${name} must be positive, got ${p.toString()}`);
+    if (!p.isPositive())
+      return violation(RejectReason.INVALID_PRICE, `${name} must be positive, got ${p.toString()}`);
     if (exactUnits(p, instrument.pricePrecision) === undefined) {
       return violation(
         RejectReason.INVALID_PRICE,
@@ -84,12 +89,19 @@ export function checkOrderShape(instrument: Instrument, t: CheckedTerms): RuleVi
 }
 
 /** MARKET_CLOSED outside the instrument's sessions, or for an order type the current session does not take (MARKET in ATO). */
-export function checkSession(instrument: Instrument, orderType: OrderType, now: UnixNanos): RuleViolation | undefined {
+export function checkSession(
+  instrument: Instrument,
+  orderType: OrderType,
+  now: UnixNanos,
+): RuleViolation | undefined {
   const schedule = instrument.schedule;
   if (!schedule) return undefined;
   const session = sessionAt(schedule, now);
   if (!session) {
-    return violation(RejectReason.MARKET_CLOSED, `${instrument.id} is outside its trading sessions (${schedule.timeZone})`);
+    return violation(
+      RejectReason.MARKET_CLOSED,
+      `${instrument.id} is outside its trading sessions (${schedule.timeZone})`,
+    );
   }
   if (session.orderTypes && !session.orderTypes.includes(orderType)) {
     return violation(
@@ -115,7 +127,12 @@ export function checkVenueRules(
   const id = instrument.id;
   const priced: [string, Price | undefined][] = [
     ['price', t.orderType === OrderType.LIMIT || t.orderType === OrderType.STOP_LIMIT ? t.price : undefined],
-    ['trigger price', t.orderType === OrderType.STOP_MARKET || t.orderType === OrderType.STOP_LIMIT ? t.triggerPrice : undefined],
+    [
+      'trigger price',
+      t.orderType === OrderType.STOP_MARKET || t.orderType === OrderType.STOP_LIMIT
+        ? t.triggerPrice
+        : undefined,
+    ],
   ];
   for (const [name, p] of priced) {
     if (p !== undefined && !p.isMultipleOf(instrument.tickSize)) {
@@ -133,10 +150,16 @@ export function checkVenueRules(
     );
   }
   if (q.lt(instrument.minQuantity)) {
-    return violation(RejectReason.INVALID_QUANTITY, `quantity ${q.toString()} is below the minimum ${instrument.minQuantity.toString()} of ${id}`);
+    return violation(
+      RejectReason.INVALID_QUANTITY,
+      `quantity ${q.toString()} is below the minimum ${instrument.minQuantity.toString()} of ${id}`,
+    );
   }
   if (instrument.maxQuantity && q.gt(instrument.maxQuantity)) {
-    return violation(RejectReason.INVALID_QUANTITY, `quantity ${q.toString()} is above the maximum ${instrument.maxQuantity.toString()} of ${id}`);
+    return violation(
+      RejectReason.INVALID_QUANTITY,
+      `quantity ${q.toString()} is above the maximum ${instrument.maxQuantity.toString()} of ${id}`,
+    );
   }
   const px = priced[0]![1] ?? priced[1]![1] ?? marketPx;
   if (px !== undefined && (instrument.minNotional || instrument.maxNotional)) {

@@ -121,6 +121,7 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
     config,
     subscriptions: subs,
     logSink: (l) => logs.push(l),
+    recordSubmitted: true,
   });
   node.start();
   for (const bar of bars) node.process(bar);

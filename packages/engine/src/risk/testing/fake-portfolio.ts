@@ -106,7 +106,11 @@ export class FakePortfolio implements PortfolioQueries {
   netQty(accountId: string, instrumentId: string, botId?: string): Decimal {
     let q = Decimal.ZERO;
     for (const b of this.books.values()) {
-      if (b.accountId === accountId && b.instrumentId === instrumentId && (botId === undefined || b.botId === botId)) {
+      if (
+        b.accountId === accountId &&
+        b.instrumentId === instrumentId &&
+        (botId === undefined || b.botId === botId)
+      ) {
         q = q.add(b.qty);
       }
     }

@@ -105,7 +105,11 @@ export class RiskHarness {
       portfolio: this.portfolio,
       clock: this.clock,
       ids: this.ids,
-      config: { traderId: TraderId('QUBIT-001'), accountTypes: { cash: 'CASH', margin: 'MARGIN', vn: 'MARGIN' }, ...config },
+      config: {
+        traderId: TraderId('QUBIT-001'),
+        accountTypes: { cash: 'CASH', margin: 'MARGIN', vn: 'MARGIN' },
+        ...config,
+      },
     });
     const record = (topic: string, sink: BusMessage[]) =>
       this.bus.subscribe(topic, 'test', (m, d) => {
@@ -135,12 +139,19 @@ export class RiskHarness {
 
   /** A SubmitOrder with sensible defaults: a cash-account LIMIT BUY of 0.01 BTC at 40000. */
   order(args: OrderArgs = {}): SubmitOrder {
-    const type = args.type ?? (args.price !== undefined || args.trigger === undefined ? OrderType.LIMIT : OrderType.STOP_MARKET);
+    const type =
+      args.type ??
+      (args.price !== undefined || args.trigger === undefined ? OrderType.LIMIT : OrderType.STOP_MARKET);
     const instrument = args.instrument ?? BTC;
     const n = this.seq++;
     const price =
-      type === OrderType.LIMIT || type === OrderType.STOP_LIMIT ? Price.from(args.price ?? defaultPrice(instrument)) : undefined;
-    const trigger = type === OrderType.STOP_MARKET || type === OrderType.STOP_LIMIT ? Price.from(args.trigger ?? defaultPrice(instrument)) : undefined;
+      type === OrderType.LIMIT || type === OrderType.STOP_LIMIT
+        ? Price.from(args.price ?? defaultPrice(instrument))
+        : undefined;
+    const trigger =
+      type === OrderType.STOP_MARKET || type === OrderType.STOP_LIMIT
+        ? Price.from(args.trigger ?? defaultPrice(instrument))
+        : undefined;
     return {
       type: 'SubmitOrder',
       commandId: args.commandId ?? `cmd-${n}`,
@@ -179,10 +190,21 @@ export class RiskHarness {
   /** Puts an order straight into the cache as working at the venue (ACCEPTED), as execution would. */
   rest(command: SubmitOrder): Order {
     const now = this.clock.now();
-    const order = new Order({ ...command, type: 'OrderInitialized', eventId: this.ids.id(), tsEvent: now, tsInit: now });
+    const order = new Order({
+      ...command,
+      type: 'OrderInitialized',
+      eventId: this.ids.id(),
+      tsEvent: now,
+      tsInit: now,
+    });
     const owner = { ...ownerOf(command), eventId: this.ids.id(), tsEvent: now, tsInit: now };
     order.apply({ ...owner, type: 'OrderSubmitted' });
-    order.apply({ ...owner, eventId: this.ids.id(), type: 'OrderAccepted', venueOrderId: VenueOrderId(`V${this.seq++}`) });
+    order.apply({
+      ...owner,
+      eventId: this.ids.id(),
+      type: 'OrderAccepted',
+      venueOrderId: VenueOrderId(`V${this.seq++}`),
+    });
     this.cache.addOrder(order);
     return order;
   }
@@ -190,7 +212,14 @@ export class RiskHarness {
   /** Fills an approved SubmitOrder at once into the fake portfolio at its limit price (or last price). */
   fill(command: SubmitOrder, price?: string): void {
     const px = price ? Price.from(price) : (command.price ?? this.cache.lastPrice(command.instrumentId)!);
-    this.portfolio.fill(command.accountId, command.botId, command.instrumentId, command.side, command.quantity, px);
+    this.portfolio.fill(
+      command.accountId,
+      command.botId,
+      command.instrumentId,
+      command.side,
+      command.quantity,
+      px,
+    );
   }
 
   advance(ns: bigint): void {

@@ -108,7 +108,7 @@ describe('command codecs', () => {
         expect(firstDifference(viaObject, order)).toBeUndefined();
         expect(firstDifference(viaText, order)).toBeUndefined();
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 

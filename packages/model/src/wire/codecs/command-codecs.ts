@@ -3,16 +3,7 @@ import type { CancelOrder } from '../../commands/cancel-order.js';
 import type { ModifyOrder } from '../../commands/modify-order.js';
 import type { SubmitOrder } from '../../commands/submit-order.js';
 import type { WireCodec } from '../codec.js';
-import {
-  Fields,
-  instrumentFor,
-  nanos,
-  nonEmptyStr,
-  optional,
-  str,
-  type JsonObject,
-  type Mutable,
-} from '../schema.js';
+import { Fields, nanos, nonEmptyStr, optional, str, type JsonObject, type Mutable } from '../schema.js';
 import {
   accountId,
   botId,

@@ -118,7 +118,7 @@ describe('order event codecs', () => {
         expect(firstDifference(viaObject, fill)).toBeUndefined();
         expect(firstDifference(viaText, fill)).toBeUndefined();
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
