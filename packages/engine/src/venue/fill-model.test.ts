@@ -8,13 +8,18 @@ function path(mode: BarPath, o: bigint, h: bigint, l: bigint, c: bigint): bigint
 }
 
 describe('bar path', () => {
-  it('goes open→high→low→close on a bar that closes at or above its open (adaptive OHLC)', () => {
-    expect(path(BarPath.OHLC, 10n, 15n, 8n, 12n)).toEqual([10n, 15n, 8n, 12n]);
-    expect(path(BarPath.OHLC, 10n, 15n, 8n, 10n)).toEqual([10n, 15n, 8n, 10n]);
+  it('visits the extreme nearer the open first (adaptive OHLC)', () => {
+    // low is 2 away, high 5 away: low first, whatever the close
+    expect(path(BarPath.OHLC, 10n, 15n, 8n, 12n)).toEqual([10n, 8n, 15n, 12n]);
+    expect(path(BarPath.OHLC, 10n, 15n, 8n, 9n)).toEqual([10n, 8n, 15n, 9n]);
+    // high is 1 away, low 4 away: high first
+    expect(path(BarPath.OHLC, 10n, 11n, 6n, 7n)).toEqual([10n, 11n, 6n, 7n]);
   });
 
-  it('goes open→low→high→close on a bar that closes below its open (adaptive OHLC)', () => {
-    expect(path(BarPath.OHLC, 10n, 15n, 8n, 9n)).toEqual([10n, 8n, 15n, 9n]);
+  it('breaks a tie by the close: high first when the bar closes at or above its open (adaptive OHLC)', () => {
+    expect(path(BarPath.OHLC, 10n, 13n, 7n, 12n)).toEqual([10n, 13n, 7n, 12n]);
+    expect(path(BarPath.OHLC, 10n, 13n, 7n, 10n)).toEqual([10n, 13n, 7n, 10n]);
+    expect(path(BarPath.OHLC, 10n, 13n, 7n, 9n)).toEqual([10n, 7n, 13n, 9n]);
   });
 
   it('fixes the path with HIGH_FIRST and LOW_FIRST whatever the close', () => {

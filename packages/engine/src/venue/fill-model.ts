@@ -4,7 +4,12 @@
  * from the previous bar (a gap); the three moves after it are continuous.
  */
 export const BarPath = {
-  /** Adaptive: open→high→low→close when close ≥ open, open→low→high→close otherwise. */
+  /**
+   * Adaptive (the default): the extreme nearer the open is visited first — open→high→low→close when
+   * high − open < open − low, open→low→high→close when it is greater; on a tie, high first for a bar
+   * that closes at or above its open. A price usually reaches the nearer extreme before the farther one,
+   * and neither fixed order systematically favours longs or shorts.
+   */
   OHLC: 'OHLC',
   /** Always open→high→low→close. */
   HIGH_FIRST: 'HIGH_FIRST',
@@ -22,7 +27,10 @@ export function barPathInto(
   low: bigint,
   close: bigint,
 ): void {
-  const highFirst = mode === BarPath.HIGH_FIRST || (mode === BarPath.OHLC && close >= open);
+  const up = high - open;
+  const down = open - low;
+  const highFirst =
+    mode === BarPath.HIGH_FIRST || (mode === BarPath.OHLC && (up < down || (up === down && close >= open)));
   out[0] = open;
   out[1] = highFirst ? high : low;
   out[2] = highFirst ? low : high;

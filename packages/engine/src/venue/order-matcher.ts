@@ -61,7 +61,10 @@ export type MatchDriver = (typeof MatchDriver)[keyof typeof MatchDriver];
  * resting limits at or through it at their limit price, all sharing the trade's size when
  * `useVisibleVolume`. A bar is walked along its assumed path (see fill-model.ts): takers fill at the
  * open, a limit or stop gapped through at the open fills there, others fill where the path reaches
- * them. IOC/FOK orders are canceled after the first event that drove matching.
+ * them. IOC/FOK orders are canceled after the first event that drove matching. A limit that was
+ * through the last price on arrival is a taker at its first look at the market (the print, or the
+ * bar's open) and a resting MAKER after that. A bar has no depth: fills are not limited by its
+ * volume unless `barVolumeShare` is set.
  *
  * Priority is price, then time; our own orders never trade with each other.
  */
@@ -99,10 +102,6 @@ export class OrderMatcher {
     this.lot = exactUnits(instrument.lotSize, this.sizeScale) ?? 1n;
     this.slip = BigInt(settings.slippageTicks);
     this.book = new L2Book(this.priceScale, this.sizeScale);
-  }
-
-  get drivenBy(): MatchDriver {
-    return this.driver;
   }
 
   private get bookDriven(): boolean {

@@ -1058,6 +1058,14 @@ describe('reports and queries', () => {
     expect(venue.positions(AccountId('SIM-404'))).toEqual([]);
   });
 
+  it('keeps no fills for fills() when keepFills is off, but still reports them', () => {
+    const { venue, events } = setup({ keepFills: false });
+    venue.processBookSnapshot(BTC_BOOK);
+    venue.submitOrder(order({ qty: '0.1' }));
+    expect(fillsOf(events)).toHaveLength(1);
+    expect(venue.fills()).toEqual([]);
+  });
+
   it('lets the sink send a new order from inside a fill without corrupting the match', () => {
     const clock = new TestClock(T0);
     const venue = new SimulatedVenue({

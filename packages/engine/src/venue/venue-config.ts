@@ -16,7 +16,8 @@ export interface SimulatedVenueConfig {
   readonly latencyNs: bigint;
   /**
    * ['OHLC'] The order in which a bar is assumed to have visited its prices. 'OHLC' is the adaptive
-   * path: open→high→low→close when close ≥ open, open→low→high→close otherwise. 'HIGH_FIRST' and
+   * path: the extreme nearer the open first (a tie goes high first on a bar closing at or above its
+   * open), see fill-model.ts. 'HIGH_FIRST' and
    * 'LOW_FIRST' fix one path for every bar (useful to bound how much a result depends on the guess).
    */
   readonly barPath: BarPath;
