@@ -78,6 +78,7 @@ export function kernelBench(): Figure[] {
     ),
     idPrefix: 'B',
     journal: new CountingJournal(),
+    simulatedVenues: { BINANCE: { keepFills: false } },
     closedOrderRetention: 10_000,
   });
   const recorder = new EventRecorder(node.bus);
@@ -108,7 +109,9 @@ export function kernelBench(): Figure[] {
       node.process(data[i]!);
       lat[c + i] = Number(process.hrtime.bigint() - a) / 1000;
     }
-    busyNs += process.hrtime.bigint() - t0;
+    const spent = process.hrtime.bigint() - t0;
+    busyNs += spent;
+    if (process.env.QUBIT_BENCH_TRACE) console.error(`chunk ${c / CHUNK}: ${(Number(spent) / 1e3 / CHUNK).toFixed(1)} µs/tick, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
   }
   const seconds = Number(busyNs) / 1e9;
   const host = node.bot('bench-1')!;

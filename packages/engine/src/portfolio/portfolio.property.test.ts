@@ -271,6 +271,24 @@ class Oracle {
     return m && m.mul(pos.qty).sub(pos.cost).mul(INSTRUMENTS[ii]!.multiplier);
   }
 
+  /** Realized and fees of a scope: known whatever the marks, unless base currencies differ. */
+  realizedAndFees(scope: RiskScope): [D, D] | undefined {
+    let base: string | undefined;
+    let realized = ZERO;
+    let fees = ZERO;
+    for (const [key, pos] of this.positions) {
+      const [ais, bot] = key.split('|') as [string, string];
+      const acct = ACCOUNTS[Number(ais)]!;
+      if (scope.kind === 'account' && acct.id !== scope.accountId) continue;
+      if (scope.kind === 'bot' && bot !== scope.botId) continue;
+      if (base === undefined) base = acct.base;
+      else if (base !== acct.base) return undefined;
+      realized = realized.add(pos.realized);
+      fees = fees.add(pos.fees);
+    }
+    return [realized, fees];
+  }
+
   totalPnl(scope: RiskScope): D | undefined {
     let base: string | undefined;
     let total = ZERO;
@@ -518,9 +536,13 @@ function fullCheck(portfolio: Portfolio, oracle: Oracle): void {
     });
   });
   for (const bot of BOTS) {
-    expect(norm(portfolio.totalPnl({ kind: 'bot', botId: bot }))).toBe(
-      fixed(oracle.totalPnl({ kind: 'bot', botId: bot })),
-    );
+    const scope: RiskScope = { kind: 'bot', botId: bot };
+    const rf = oracle.realizedAndFees(scope);
+    expect([
+      norm(portfolio.totalPnl(scope)),
+      norm(portfolio.realizedPnl(scope)),
+      norm(portfolio.fees(scope)),
+    ]).toEqual([fixed(oracle.totalPnl(scope)), fixed(rf?.[0]), fixed(rf?.[1])]);
   }
   expect(norm(portfolio.totalPnl({ kind: 'global' }))).toBe(fixed(oracle.totalPnl({ kind: 'global' })));
 }

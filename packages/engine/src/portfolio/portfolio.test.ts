@@ -6,9 +6,7 @@ import {
   BotId,
   ClientOrderId,
   Currencies,
-  Decimal,
   ETHUSDT_BINANCE,
-  InstrumentId,
   LiquiditySide,
   ModelError,
   Money,
@@ -23,6 +21,7 @@ import {
   VenueOrderId,
   instrumentFromSpec,
   type AccountState,
+  type Decimal,
   type Instrument,
   type OrderFilled,
   type PositionEvent,
@@ -283,7 +282,8 @@ describe('Portfolio idempotency and refusals', () => {
     const before = portfolio.position('BINANCE-futures', 'bot-a', perp.id);
     updates = [];
     expect(portfolio.applyFill(f)).toBe('duplicate');
-    bus.publish(Topic.ORDERS_FILLS, f.accountId, { ...f, eventId: 'again' });
+    const again: OrderFilled = { ...f, eventId: 'again' };
+    bus.publish(Topic.ORDERS_FILLS, f.accountId, again);
     expect(updates).toEqual([]);
     expect(portfolio.position('BINANCE-futures', 'bot-a', perp.id)).toEqual(before);
   });
@@ -376,6 +376,22 @@ describe('Portfolio idempotency and refusals', () => {
     expect(portfolio.position('BINANCE-futures', 'bot-a', perp.id)).toEqual(before);
     expect(portfolio.balance('BINANCE-futures', 'USDT')).toEqual(balance);
     expect(portfolio.position('BINANCE-spot', 'bot-a', perp.id)).toBeUndefined();
+  });
+
+  it('accepts a zero fee labelled in another currency', () => {
+    const f = {
+      ...makeFill({ instrument: perp, side: 'BUY', qty: '0.001', px: '1.00' }),
+      fee: Money.zero(Currencies.BTC),
+    };
+    expect(portfolio.applyFill(f)).toBe('applied');
+    expect(str(portfolio.fees({ kind: 'bot', botId: 'bot-a' }))).toBe('0');
+  });
+
+  it('stops consuming fills after stop()', () => {
+    portfolio.stop();
+    fill({ instrument: perp, side: 'BUY', qty: '0.100', px: '40000.00' });
+    expect(updates).toEqual([]);
+    expect(str(portfolio.netQty('BINANCE-futures', perp.id))).toBe('0');
   });
 
   it('sends a message of another type on orders.fills to dead.letter', () => {
@@ -477,7 +493,14 @@ describe('Portfolio balances and equity', () => {
     expect(state.balances.map((b) => b.total.toString())).toEqual(['799.80000000 USDT', '0.10000000 ETH']);
     expect(state.balances.every((b) => b.locked.isZero())).toBe(true);
     mark(eth, '2100.00');
-    expect(portfolio.account('BINANCE-spot')!.equity.toString()).toBe('1009.80000000 USDT');
+    const snapshot = portfolio.account('BINANCE-spot')!;
+    expect(snapshot.equity.toString()).toBe('1009.80000000 USDT');
+    // A query consumes no event id: the next published state continues the sequence.
+    expect(snapshot.eventId).toBe('BINANCE-spot:snapshot:1000');
+    fill({ account: 'BINANCE-spot', instrument: eth, side: 'SELL', qty: '0.1000', px: '2100.00' });
+    const ids = updates.map((m) => (m as AccountState).eventId);
+    expect(ids).toEqual(['pf-0', 'pf-1', 'pf-2', 'pf-3']);
+    expect(portfolio.account('nobody')).toBeUndefined();
   });
 
   it('computes margin: wallet moves by realized minus fees, equity adds unrealized, free subtracts margin used', () => {
@@ -509,6 +532,9 @@ describe('Portfolio balances and equity', () => {
     expect(portfolio.exposure('BINANCE-futures', perp.id, 'bot-a')).toBeUndefined();
     expect(portfolio.grossExposure('BINANCE-futures', 'bot-a')).toBeUndefined();
     expect(portfolio.totalPnl({ kind: 'bot', botId: 'bot-a' })).toBeUndefined();
+    // Realized PnL and fees need no mark.
+    expect(str(portfolio.realizedPnl({ kind: 'bot', botId: 'bot-a' }))).toBe('0');
+    expect(portfolio.unrealizedPnl({ kind: 'bot', botId: 'bot-a' })).toBeUndefined();
     fill({ bot: 'bot-b', instrument: perp, side: 'SELL', qty: '0.100', px: '40100.00' });
     expect(portfolio.equity('BINANCE-futures')).toBeUndefined();
     expect(portfolio.freeBalance('BINANCE-futures', 'USDT')).toBeUndefined();

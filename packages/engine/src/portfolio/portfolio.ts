@@ -94,9 +94,9 @@ interface Valuation {
 }
 
 interface Pnl {
-  readonly realized: Decimal;
-  readonly unrealized: Decimal;
-  readonly fees: Decimal;
+  readonly realized: Decimal | undefined;
+  readonly unrealized: Decimal | undefined;
+  readonly fees: Decimal | undefined;
 }
 
 /**
@@ -199,8 +199,9 @@ export class Portfolio implements PortfolioQueries {
     const account = this.accounts.get(fill.accountId);
     if (!account) throw new ModelError('fill.accountId', `unknown account ${String(fill.accountId)}`);
     const instrument = this.cache.instrument(fill.instrumentId);
-    if (!instrument)
+    if (!instrument) {
       throw new ModelError('fill.instrumentId', `unknown instrument ${String(fill.instrumentId)}`);
+    }
     if (typeof fill.tradeId !== 'string' || fill.tradeId.length === 0) {
       throw new ModelError('fill.tradeId', `expected a trade id, got ${describe(fill.tradeId)}`);
     }
@@ -221,8 +222,9 @@ export class Portfolio implements PortfolioQueries {
       );
     }
     const px = fill.lastPx;
-    if (!(px instanceof Decimal))
+    if (!(px instanceof Decimal)) {
       throw new ModelError('fill.lastPx', `expected a price, got ${describe(px)}`);
+    }
     if (!px.isMultipleOf(instrument.tickSize)) {
       throw new ModelError(
         'fill.lastPx',
@@ -232,7 +234,8 @@ export class Portfolio implements PortfolioQueries {
     const fee = fill.fee;
     if (!(fee instanceof Money)) throw new ModelError('fill.fee', `expected Money, got ${describe(fee)}`);
     const settlement = instrument.settlementCurrency;
-    if (fee.currency.code !== settlement.code) {
+    // A zero fee may come labelled in any currency (venues report "0 BNB"); any other must be in settlement.
+    if (fee.currency.code !== settlement.code && !fee.isZero()) {
       throw new ModelError(
         'fill.fee.currency',
         `fee in ${fee.currency.code} but ${instrument.id} settles in ${settlement.code}`,
@@ -268,7 +271,8 @@ export class Portfolio implements PortfolioQueries {
     const pxUnits = px.rescale(instrument.pricePrecision).units;
     const lastPx = Price.fromUnits(pxUnits, instrument.pricePrecision);
     const ledger = record.ledger;
-    const effect = ledger.apply(side, qtyUnits, pxUnits, fee.amount);
+    const feeAmount = fee.isZero() ? Decimal.of(0n, settlement.precision) : fee.amount;
+    const effect = ledger.apply(side, qtyUnits, pxUnits, feeAmount);
     const book = account.book(instrument);
     book.qty += ledger.qty - effect.qtyBefore;
     book.cost += ledger.cost - effect.costBefore;
@@ -280,9 +284,9 @@ export class Portfolio implements PortfolioQueries {
       ).mul(instrument.multiplier);
       account.credit(instrument.quoteCurrency, side > 0 ? notional.neg() : notional);
       account.credit(instrument.baseCurrency, side > 0 ? size : size.neg());
-      account.credit(settlement, fee.amount.neg());
+      account.credit(settlement, feeAmount.neg());
     } else {
-      account.credit(settlement, Decimal.of(effect.realizedUnits, ledger.realizedScale).sub(fee.amount));
+      account.credit(settlement, Decimal.of(effect.realizedUnits, ledger.realizedScale).sub(feeAmount));
     }
     record.traderId = fill.traderId;
     record.strategyId = fill.strategyId;
@@ -387,24 +391,24 @@ export class Portfolio implements PortfolioQueries {
   }
 
   totalPnl(scope: RiskScope): Decimal | undefined {
-    const p = this.pnl(scope);
-    return p ? p.realized.add(p.unrealized).sub(p.fees) : undefined;
+    const { realized, unrealized, fees } = this.pnl(scope);
+    return realized && unrealized && fees && realized.add(unrealized).sub(fees);
   }
 
   // ---- further queries ----
 
   /** Realized PnL (gross of fees) of a scope in its accounts' base currency. */
   realizedPnl(scope: RiskScope): Decimal | undefined {
-    return this.pnl(scope)?.realized;
+    return this.pnl(scope).realized;
   }
 
   /** Unrealized PnL at the cache's marks; undefined when an open position has no mark. */
   unrealizedPnl(scope: RiskScope): Decimal | undefined {
-    return this.pnl(scope)?.unrealized;
+    return this.pnl(scope).unrealized;
   }
 
   fees(scope: RiskScope): Decimal | undefined {
-    return this.pnl(scope)?.fees;
+    return this.pnl(scope).fees;
   }
 
   /** The exact cash (CASH) or wallet (MARGIN, without unrealized PnL) balance of one currency. */
@@ -481,12 +485,16 @@ export class Portfolio implements PortfolioQueries {
     return avg === undefined ? view : { ...view, avgPx: Price.fromUnits(avg, instrument.pricePrecision) };
   }
 
-  /** The account's current state, computed as after a fill (see the class comment on marks). */
+  /**
+   * The account's current state, computed as after a fill (see the class comment on marks). A query
+   * must not consume ids (a backtest's event ids would then depend on who looked), so the snapshot's
+   * eventId is derived from the account and the time.
+   */
   account(accountId: string): AccountState | undefined {
     const account = this.accounts.get(accountId);
     if (!account) return undefined;
     const now = this.clock.now();
-    return this.accountState(account, now, now);
+    return this.accountState(account, now, now, `${account.accountId}:snapshot:${now}`);
   }
 
   // ---- internals ----
@@ -566,11 +574,17 @@ export class Portfolio implements PortfolioQueries {
     return { equity, marginUsed };
   }
 
-  private pnl(scope: RiskScope): Pnl | undefined {
+  /**
+   * Realized, unrealized and fees of a scope, each undefined when unknown: unrealized needs a mark
+   * for every open position; any amount needs a rate when it settles outside the base currency;
+   * a scope spanning accounts in different base currencies has no common unit at all.
+   */
+  private pnl(scope: RiskScope): Pnl {
+    const unknown: Pnl = { realized: undefined, unrealized: undefined, fees: undefined };
     let records: Iterable<PositionRecord>;
     if (scope.kind === 'account') {
       const account = this.accounts.get(scope.accountId);
-      if (!account) return undefined;
+      if (!account) return unknown;
       records = allRecords([account]);
     } else if (scope.kind === 'bot') {
       records = this.botRecords.get(scope.botId) ?? [];
@@ -578,35 +592,34 @@ export class Portfolio implements PortfolioQueries {
       records = allRecords(this.accounts.values());
     }
     let base: string | undefined;
-    let realized = Decimal.ZERO;
-    let unrealized = Decimal.ZERO;
-    let fees = Decimal.ZERO;
+    let realized: Decimal | undefined = Decimal.ZERO;
+    let unrealized: Decimal | undefined = Decimal.ZERO;
+    let fees: Decimal | undefined = Decimal.ZERO;
+    const sum = (total: Decimal | undefined, amount: Decimal | undefined): Decimal | undefined =>
+      total === undefined || amount === undefined ? undefined : total.add(amount);
     for (const r of records) {
-      const account = this.accounts.get(r.accountId)!;
-      const code = account.baseCurrency.code;
-      // Amounts in different base currencies have no common unit.
+      const code = this.accounts.get(r.accountId)!.baseCurrency.code;
       if (base === undefined) base = code;
-      else if (base !== code) return undefined;
+      else if (base !== code) return unknown;
       const ledger = r.ledger;
       const settlement = ledger.instrument.settlementCurrency.code;
-      let u = Decimal.ZERO;
-      if (ledger.qty !== 0n) {
+      realized = sum(realized, this.toBase(ledger.realizedPnl, settlement, code, this.strictMark));
+      fees = sum(fees, this.toBase(ledger.fees, settlement, code, this.strictMark));
+      if (ledger.qty !== 0n && unrealized !== undefined) {
         const mark = this.strictMark(ledger.instrument);
-        if (mark === undefined) return undefined;
-        u = ledger.unrealizedPnl(mark);
+        const u = mark === undefined ? undefined : ledger.unrealizedPnl(mark);
+        unrealized = sum(unrealized, u && this.toBase(u, settlement, code, this.strictMark));
       }
-      const rv = this.toBase(ledger.realizedPnl, settlement, code, this.strictMark);
-      const uv = this.toBase(u, settlement, code, this.strictMark);
-      const fv = this.toBase(ledger.fees, settlement, code, this.strictMark);
-      if (rv === undefined || uv === undefined || fv === undefined) return undefined;
-      realized = realized.add(rv);
-      unrealized = unrealized.add(uv);
-      fees = fees.add(fv);
     }
     return { realized, unrealized, fees };
   }
 
-  private accountState(account: AccountLedger, tsEvent: UnixNanos, tsInit: UnixNanos): AccountState {
+  private accountState(
+    account: AccountLedger,
+    tsEvent: UnixNanos,
+    tsInit: UnixNanos,
+    eventId: string = this.ids.id(),
+  ): AccountState {
     const base = account.baseCurrency;
     const v = this.valuation(account, this.displayMark, true);
     const equity = v.equity ?? account.balance(base.code);
@@ -628,7 +641,7 @@ export class Portfolio implements PortfolioQueries {
     }
     return {
       type: 'AccountState',
-      eventId: this.ids.id(),
+      eventId,
       accountId: account.accountId,
       accountType: account.accountType,
       baseCurrency: base.code,

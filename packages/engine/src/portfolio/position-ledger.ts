@@ -93,7 +93,8 @@ export class PositionLedger {
       const long = qtyBefore > 0n;
       const abs = long ? qtyBefore : -qtyBefore;
       closedQty = rest < abs ? rest : abs;
-      const removed = closedQty === abs ? costBefore : divRound(costBefore * closedQty, abs, Rounding.DOWN);
+      const removed =
+        closedQty === abs ? costBefore : divRound(costBefore * closedQty, abs, Rounding.HALF_EVEN);
       const proceeds = px * closedQty * COST_SHIFT;
       realizedUnits = ((long ? proceeds : -proceeds) - removed) * this.multiplierUnits;
       this.realized += realizedUnits;

@@ -231,7 +231,7 @@ export class PortfolioChecks {
     if (!equity.isPositive()) {
       return deny(DenyReason.MAX_LEVERAGE, `equity of account ${ctx.order.accountId} is ${amount(equity)}: no room for leverage`);
     }
-    if (after.lte(max.mul(equity))) return undefined;
+    if (after.lte(max.mul(equity).mul(Decimal.from(2)))) return undefined;
     return deny(
       DenyReason.MAX_LEVERAGE,
       `leverage would be ${after.div(equity, 2, Rounding.UP)} ((gross ${amount(gross)} + order ${amount(ctx.notional)}) / equity ${amount(equity)}), above max ${max} of ${e.key}`,
@@ -339,7 +339,7 @@ export class PortfolioChecks {
 export function reduces(order: RiskOrder, net: Decimal, openSameSide: Decimal): boolean {
   if (net.isZero()) return false;
   if ((order.side === OrderSide.SELL) !== net.isPositive()) return false;
-  return order.leaves.lte(net.abs());
+  return order.leaves.add(openSameSide).lte(net.abs());
 }
 
 function grossOwner(ctx: Context, isBot: boolean): string {

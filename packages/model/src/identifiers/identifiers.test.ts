@@ -72,8 +72,8 @@ const cases: readonly Case[] = [
   {
     make: PositionId,
     kind: 'PositionId',
-    good: ['BTCUSDT.BINANCE-bot1', 'BTC/USDT.BINANCE-sma-cross-1', 'x'.repeat(160)],
-    bad: ['', '-pos', 'a b', 'x'.repeat(161), 'a#b'],
+    good: ['BTCUSDT.BINANCE-bot1', 'BTC/USDT.BINANCE-sma-cross-1', 'x'.repeat(256)],
+    bad: ['', '-pos', 'a b', 'x'.repeat(257), 'a#b'],
   },
 ];
 
