@@ -48,11 +48,17 @@ export class BotConfigError extends ModelError {
 
 /** Validates and fills defaults; every error names the key (e.g. `config.fast: Too small: expected number to be >=1`). */
 export function parseBotConfig<S extends z.ZodType>(definition: BotDefinition<S>, raw: unknown): z.output<S> {
-  const result = definition.configSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
+  // Unknown keys are errors: a misspelt key silently running with the default is how money gets lost.
+  const schema = definition.configSchema instanceof z.ZodObject ? definition.configSchema.strict() : definition.configSchema;
+  const result = schema.safeParse(raw ?? {});
+  if (result.success) return result.data as z.output<S>;
   throw new BotConfigError(
     definition.name,
-    result.error.issues.map((i) => ({ path: ['config', ...i.path.map(String)].join('.'), message: i.message })),
+    result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ path: ['config', ...i.path.map(String), k].join('.'), message: 'unknown key' }))
+        : [{ path: ['config', ...i.path.map(String)].join('.'), message: i.message }],
+    ),
   );
 }
 

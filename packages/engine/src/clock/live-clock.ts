@@ -1,6 +1,8 @@
 import type { UnixNanos } from '@qubit/model';
 import type { Clock, TimerCallback } from './clock.js';
 
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /** Wall-clock time with nanosecond resolution, anchored once to Date.now and advanced by hrtime. */
 export class LiveClock implements Clock {
   private readonly anchorNs = BigInt(Date.now()) * 1_000_000n;
@@ -13,8 +15,19 @@ export class LiveClock implements Clock {
 
   setTimer(name: string, at: UnixNanos, callback: TimerCallback): void {
     this.cancelTimer(name);
-    const delayMs = Math.max(0, Number((at - this.now()) / 1_000_000n));
+    this.arm(name, at, callback);
+  }
+
+  private arm(name: string, at: UnixNanos, callback: TimerCallback): void {
+    const remaining = at - this.now();
+    // Round up so a timer never fires before its time; setTimeout caps delays at 2^31-1 ms, so a
+    // longer timer wakes early and re-arms for the rest.
+    const delayMs = remaining <= 0n ? 0 : Math.min(MAX_DELAY_MS, Number((remaining + 999_999n) / 1_000_000n));
     const handle = setTimeout(() => {
+      if (this.now() < at) {
+        this.arm(name, at, callback);
+        return;
+      }
       this.timers.delete(name);
       callback(name, at);
     }, delayMs);

@@ -9,14 +9,13 @@ describe('RecentIds', () => {
     expect(ids.has('a')).toBe(true);
   });
 
-  it('forgets the oldest id once full', () => {
-    const ids = new RecentIds(2);
-    ids.add('a');
-    ids.add('b');
-    ids.add('c');
-    expect(ids.has('a')).toBe(false);
-    expect(ids.has('b') && ids.has('c')).toBe(true);
-    expect(ids.size).toBe(2);
+  it('always remembers the last `capacity` ids and forgets older ones in bounded memory', () => {
+    const ids = new RecentIds(100);
+    for (let i = 0; i < 10_000; i++) ids.add(`id-${i}`);
+    for (let i = 9_900; i < 10_000; i++) expect(ids.has(`id-${i}`)).toBe(true);
+    expect(ids.has('id-0')).toBe(false);
+    expect(ids.has('id-9000')).toBe(false);
+    expect(ids.size).toBeLessThanOrEqual(200);
   });
 
   it('refuses a capacity that is not a positive integer', () => {

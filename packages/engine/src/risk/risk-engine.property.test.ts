@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import Big from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 import {
   Decimal,
   LiquiditySide,
@@ -21,10 +21,12 @@ import {
   type SubmitOrder,
   type TradingStateChanged,
   type CancelAllOrders,
+  type OrderAccepted,
+  type OrderRejected,
 } from '@qubit/model';
 import type { DeadLetter } from '../bus/message-bus.js';
 import { Topic } from '../bus/topics.js';
-import { Order } from '../orders/order.js';
+import type { Order } from '../orders/order.js';
 import type { RiskConfig, RiskLimits } from './risk-limits.js';
 import { BTC, ETH, PERP, RiskHarness, ownerOf } from './testing/risk-harness.js';
 
@@ -34,8 +36,8 @@ import { BTC, ETH, PERP, RiskHarness, ownerOf } from './testing/risk-harness.js'
  * test's own record of resting orders, states, rates and PnL baselines.
  */
 
-const B = Big.clone({ precision: 80, rounding: Big.ROUND_HALF_EVEN });
-type N = InstanceType<typeof B>;
+const B = DecimalJs.clone({ precision: 80, rounding: DecimalJs.ROUND_HALF_EVEN });
+type N = DecimalJs;
 const big = (x: { toString(): string } | string): N => new B(x.toString());
 const ZERO = new B(0);
 
@@ -424,13 +426,10 @@ function runScenario(
           tsEvent: h.clock.now(),
           tsInit: h.clock.now(),
         };
-        h.bus.publish(
-          Topic.ORDERS_UPDATED,
-          account,
-          a.rejected
-            ? { ...base, type: 'OrderRejected', reasonCode: RejectReason.OTHER, reason: 'venue' }
-            : { ...base, type: 'OrderAccepted', venueOrderId: VenueOrderId(`V${tradeSeq++}`) },
-        );
+        const event: OrderRejected | OrderAccepted = a.rejected
+          ? { ...base, type: 'OrderRejected', reasonCode: RejectReason.OTHER, reason: 'venue' }
+          : { ...base, type: 'OrderAccepted', venueOrderId: VenueOrderId(`V${tradeSeq++}`) };
+        h.bus.publish(Topic.ORDERS_UPDATED, account, event);
         return;
       }
     }

@@ -46,12 +46,18 @@ export function barsFromRows(rows: readonly BarRow[], barType: BarType, instrume
       high: px(r.high, 'high'),
       low: px(r.low, 'low'),
       close: px(r.close, 'close'),
-      volume: Quantity.from(Decimal.from(r.volume ?? 0, `${field}.volume`).rescale(instrument.sizePrecision, Rounding.DOWN)),
+      volume: Quantity.from(
+        Decimal.from(r.volume ?? 0, `${field}.volume`).rescale(instrument.sizePrecision, Rounding.DOWN),
+        `${field}.volume`,
+      ),
       tsEvent: open + interval,
       tsInit: open + interval,
     };
-    if (bar.high.lt(bar.low) || bar.high.lt(bar.open) || bar.high.lt(bar.close) || bar.low.gt(bar.open) || bar.low.gt(bar.close)) {
-      throw new ModelError(field, `high ${bar.high} / low ${bar.low} do not contain open ${bar.open} and close ${bar.close}`);
+    if (bar.high.lt(bar.low) || bar.high.lt(bar.open) || bar.high.lt(bar.close)) {
+      throw new ModelError(`${field}.high`, `high ${bar.high} is below the open ${bar.open}, low ${bar.low} or close ${bar.close}`);
+    }
+    if (bar.low.gt(bar.open) || bar.low.gt(bar.close)) {
+      throw new ModelError(`${field}.low`, `low ${bar.low} is above the open ${bar.open} or close ${bar.close}`);
     }
     return bar;
   });

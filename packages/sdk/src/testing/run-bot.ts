@@ -86,6 +86,11 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
   const bars: Bar[] =
     rows.length === options.bars.length ? barsFromRows(rows, barType, instrument) : (options.bars as Bar[]);
   if (bars.length === 0) throw new ModelError('bars', 'at least one bar is needed');
+  for (let i = 1; i < bars.length; i++) {
+    if (bars[i]!.tsEvent <= bars[i - 1]!.tsEvent) {
+      throw new ModelError(`bars[${i}].time`, 'bars must be in strictly increasing time order');
+    }
+  }
   const first = bars[0]!;
   const clock = new TestClock(first.tsEvent - 1n);
   const accountId = options.accountId ?? 'SIM-001';
