@@ -53,7 +53,10 @@ export class InstrumentChecks {
 
     const { price, triggerPrice, quantity } = order;
     if (price && !price.isMultipleOf(inst.tickSize)) {
-      return deny(DenyReason.PRICE_OFF_TICK, `price ${price} is not on the tick grid of ${id} (tick ${inst.tickSize})`);
+      return deny(
+        DenyReason.PRICE_OFF_TICK,
+        `price ${price} is not on the tick grid of ${id} (tick ${inst.tickSize})`,
+      );
     }
     if (triggerPrice && !triggerPrice.isMultipleOf(inst.tickSize)) {
       return deny(
@@ -62,13 +65,22 @@ export class InstrumentChecks {
       );
     }
     if (!quantity.isMultipleOf(inst.lotSize)) {
-      return deny(DenyReason.QUANTITY_OFF_LOT, `quantity ${quantity} is not a multiple of the lot size ${inst.lotSize} of ${id}`);
+      return deny(
+        DenyReason.QUANTITY_OFF_LOT,
+        `quantity ${quantity} is not a multiple of the lot size ${inst.lotSize} of ${id}`,
+      );
     }
     if (quantity.lt(inst.minQuantity)) {
-      return deny(DenyReason.QUANTITY_BELOW_MIN, `quantity ${quantity} is below the minimum ${inst.minQuantity} for ${id}`);
+      return deny(
+        DenyReason.QUANTITY_BELOW_MIN,
+        `quantity ${quantity} is below the minimum ${inst.minQuantity} for ${id}`,
+      );
     }
     if (inst.maxQuantity && quantity.gt(inst.maxQuantity)) {
-      return deny(DenyReason.QUANTITY_ABOVE_MAX, `quantity ${quantity} exceeds the maximum ${inst.maxQuantity} for ${id}`);
+      return deny(
+        DenyReason.QUANTITY_ABOVE_MAX,
+        `quantity ${quantity} exceeds the maximum ${inst.maxQuantity} for ${id}`,
+      );
     }
     const account = this.scopes.peekAccount(order.accountId);
     const bot = this.scopes.peekBot(order.botId);
@@ -80,7 +92,10 @@ export class InstrumentChecks {
 
     const reference = price ?? triggerPrice ?? this.cache.lastPrice(id);
     if (!reference) {
-      return deny(DenyReason.NO_REFERENCE_PRICE, `no price to value a ${order.orderType} order on ${id}: no last price yet`);
+      return deny(
+        DenyReason.NO_REFERENCE_PRICE,
+        `no price to value a ${order.orderType} order on ${id}: no last price yet`,
+      );
     }
     const notional = notionalOf(inst, reference, quantity);
     const ccy = inst.quoteCurrency.code;
@@ -123,9 +138,18 @@ export class InstrumentChecks {
     return undefined;
   }
 
-  private session(inst: Instrument, schedule: TradingSchedule, order: RiskOrder, now: UnixNanos): Denial | undefined {
+  private session(
+    inst: Instrument,
+    schedule: TradingSchedule,
+    order: RiskOrder,
+    now: UnixNanos,
+  ): Denial | undefined {
     const s = sessionAt(schedule, now);
-    if (!s) return deny(DenyReason.OUTSIDE_TRADING_SESSION, `${inst.id} is not in a trading session at ${nanosToIso(now)}`);
+    if (!s)
+      return deny(
+        DenyReason.OUTSIDE_TRADING_SESSION,
+        `${inst.id} is not in a trading session at ${nanosToIso(now)}`,
+      );
     if (s.orderTypes && !s.orderTypes.includes(order.orderType)) {
       return deny(
         DenyReason.OUTSIDE_TRADING_SESSION,
@@ -138,7 +162,10 @@ export class InstrumentChecks {
   private maxQuantity(entry: ScopeEntry, quantity: Decimal, id: string): Denial | undefined {
     const max = entry.limits.maxOrderQuantity;
     if (max === undefined || !quantity.gt(max)) return undefined;
-    return deny(DenyReason.QUANTITY_ABOVE_MAX, `quantity ${quantity} exceeds max ${max} of ${entry.key} for ${id}`);
+    return deny(
+      DenyReason.QUANTITY_ABOVE_MAX,
+      `quantity ${quantity} exceeds max ${max} of ${entry.key} for ${id}`,
+    );
   }
 
   private maxNotional(entry: ScopeEntry, notional: Decimal, ccy: string, id: string): Denial | undefined {
@@ -174,7 +201,10 @@ export class InstrumentChecks {
   private collar(inst: Instrument, order: RiskOrder, pct: Decimal): Denial | undefined {
     const last = this.cache.lastPrice(inst.id);
     if (!last) {
-      return deny(DenyReason.NO_REFERENCE_PRICE, `no last price for ${inst.id} to check the ${pctText(pct)} price collar against`);
+      return deny(
+        DenyReason.NO_REFERENCE_PRICE,
+        `no last price for ${inst.id} to check the ${pctText(pct)} price collar against`,
+      );
     }
     const width = last.mul(pct);
     for (const [what, p] of [

@@ -62,9 +62,11 @@ export class PortfolioChecks {
       return deny(DenyReason.ACCOUNT_UNKNOWN, `account ${accountId} is not known to the portfolio`);
     }
     const instrument = cache.instrument(order.instrumentId);
-    if (!instrument) return deny(DenyReason.INSTRUMENT_UNKNOWN, `instrument ${order.instrumentId} is not known`);
+    if (!instrument)
+      return deny(DenyReason.INSTRUMENT_UNKNOWN, `instrument ${order.instrumentId} is not known`);
     const base = portfolio.baseCurrency(accountId);
-    if (!base) return deny(DenyReason.ACCOUNT_UNKNOWN, `the base currency of account ${accountId} is unknown`);
+    if (!base)
+      return deny(DenyReason.ACCOUNT_UNKNOWN, `the base currency of account ${accountId} is unknown`);
     if (base.code !== instrument.quoteCurrency.code) {
       // Limits, exposure and equity are in the account's base currency and the kernel has no FX rates.
       return deny(
@@ -91,6 +93,7 @@ export class PortfolioChecks {
     const netBot = portfolio.netQty(accountId, order.instrumentId, order.botId);
     const reducesAccount = reduces(order, netAccount, c.sameSideAccount);
     const reducesBot = reduces(order, netBot, c.sameSideBot);
+    // A bot in REDUCING is judged by its own sub-ledger; an account or the global scope by the account's position.
     for (const e of entries) {
       if (e?.state !== TradingState.REDUCING) continue;
       const isBot = e.scope.kind === 'bot';
@@ -133,7 +136,10 @@ export class PortfolioChecks {
 
     const reference = order.price ?? order.triggerPrice ?? cache.lastPrice(order.instrumentId);
     if (!reference) {
-      return deny(DenyReason.NO_REFERENCE_PRICE, `no price to value a ${order.orderType} order on ${order.instrumentId}: no last price yet`);
+      return deny(
+        DenyReason.NO_REFERENCE_PRICE,
+        `no price to value a ${order.orderType} order on ${order.instrumentId}: no last price yet`,
+      );
     }
     if (c.unpriced !== undefined) {
       return deny(
@@ -170,12 +176,17 @@ export class PortfolioChecks {
   private duplicate(order: RiskOrder): Denial | undefined {
     const id = order.clientOrderId;
     if (this.deps.commitments.isPending(id)) {
-      return deny(DenyReason.DUPLICATE_CLIENT_ORDER_ID, `client order id ${id} was already approved for another command`);
+      return deny(
+        DenyReason.DUPLICATE_CLIENT_ORDER_ID,
+        `client order id ${id} was already approved for another command`,
+      );
     }
     const prior = this.deps.cache.order(id);
     if (prior) {
       const sameOwner =
-        prior.accountId === order.accountId && prior.botId === order.botId && prior.instrumentId === order.instrumentId;
+        prior.accountId === order.accountId &&
+        prior.botId === order.botId &&
+        prior.instrumentId === order.instrumentId;
       if (prior.status === OrderStatus.INITIALIZED && sameOwner) return undefined;
       return deny(
         DenyReason.DUPLICATE_CLIENT_ORDER_ID,
@@ -224,14 +235,22 @@ export class PortfolioChecks {
     const isBot = e.scope.kind === 'bot';
     if (isBot ? ctx.reducesBot : ctx.reducesAccount) return undefined;
     const gross = isBot ? this.botGross(ctx) : this.accountGross(ctx);
-    if (gross === null) return deny(DenyReason.MAX_LEVERAGE, `${grossOwner(ctx, isBot)} is unknown (a holding has no mark price)`);
+    if (gross === null)
+      return deny(
+        DenyReason.MAX_LEVERAGE,
+        `${grossOwner(ctx, isBot)} is unknown (a holding has no mark price)`,
+      );
     const equity = this.equity(ctx);
-    if (equity === null) return deny(DenyReason.MAX_LEVERAGE, `equity of account ${ctx.order.accountId} is unknown`);
+    if (equity === null)
+      return deny(DenyReason.MAX_LEVERAGE, `equity of account ${ctx.order.accountId} is unknown`);
     const after = gross.add(ctx.notional);
     if (!equity.isPositive()) {
-      return deny(DenyReason.MAX_LEVERAGE, `equity of account ${ctx.order.accountId} is ${amount(equity)}: no room for leverage`);
+      return deny(
+        DenyReason.MAX_LEVERAGE,
+        `equity of account ${ctx.order.accountId} is ${amount(equity)}: no room for leverage`,
+      );
     }
-    if (after.lte(max.mul(equity).mul(Decimal.from(2)))) return undefined;
+    if (after.lte(max.mul(equity))) return undefined;
     return deny(
       DenyReason.MAX_LEVERAGE,
       `leverage would be ${after.div(equity, 2, Rounding.UP)} ((gross ${amount(gross)} + order ${amount(ctx.notional)}) / equity ${amount(equity)}), above max ${max} of ${e.key}`,
@@ -244,7 +263,11 @@ export class PortfolioChecks {
     const isBot = e.scope.kind === 'bot';
     if (isBot ? ctx.reducesBot : ctx.reducesAccount) return undefined;
     const gross = isBot ? this.botGross(ctx) : this.accountGross(ctx);
-    if (gross === null) return deny(DenyReason.MAX_EXPOSURE, `${grossOwner(ctx, isBot)} is unknown (a holding has no mark price)`);
+    if (gross === null)
+      return deny(
+        DenyReason.MAX_EXPOSURE,
+        `${grossOwner(ctx, isBot)} is unknown (a holding has no mark price)`,
+      );
     const after = gross.add(ctx.notional);
     if (after.lte(max)) return undefined;
     return deny(
@@ -257,7 +280,8 @@ export class PortfolioChecks {
     const budget = b.limits.budget;
     if (budget === undefined || ctx.reducesBot) return undefined;
     const gross = this.botGross(ctx);
-    if (gross === null) return deny(DenyReason.BOT_BUDGET, `${grossOwner(ctx, true)} is unknown (a holding has no mark price)`);
+    if (gross === null)
+      return deny(DenyReason.BOT_BUDGET, `${grossOwner(ctx, true)} is unknown (a holding has no mark price)`);
     const after = gross.add(ctx.c.botNotional).add(ctx.notional);
     if (after.lte(budget)) return undefined;
     return deny(
@@ -274,7 +298,11 @@ export class PortfolioChecks {
       if (order.side === OrderSide.BUY) {
         const ccy = instrument.quoteCurrency.code;
         const free = portfolio.freeBalance(accountId, ccy);
-        if (free === undefined) return deny(DenyReason.INSUFFICIENT_BALANCE, `free ${ccy} balance of account ${accountId} is unknown`);
+        if (free === undefined)
+          return deny(
+            DenyReason.INSUFFICIENT_BALANCE,
+            `free ${ccy} balance of account ${accountId} is unknown`,
+          );
         const fee = feeEstimate(instrument, ctx.notional, order.leaves);
         const need = ctx.notional.add(fee).add(c.buyQuote);
         if (free.gte(need)) return undefined;
@@ -285,7 +313,11 @@ export class PortfolioChecks {
       }
       const ccy = instrument.baseCurrency.code;
       const free = portfolio.freeBalance(accountId, ccy);
-      if (free === undefined) return deny(DenyReason.INSUFFICIENT_BALANCE, `free ${ccy} balance of account ${accountId} is unknown`);
+      if (free === undefined)
+        return deny(
+          DenyReason.INSUFFICIENT_BALANCE,
+          `free ${ccy} balance of account ${accountId} is unknown`,
+        );
       const need = order.leaves.add(c.sellBase);
       if (free.gte(need)) return undefined;
       return deny(
@@ -295,13 +327,17 @@ export class PortfolioChecks {
     }
     if (ctx.reducesAccount) return undefined;
     const equity = this.equity(ctx);
-    if (equity === null) return deny(DenyReason.INSUFFICIENT_BALANCE, `equity of account ${accountId} is unknown`);
+    if (equity === null)
+      return deny(DenyReason.INSUFFICIENT_BALANCE, `equity of account ${accountId} is unknown`);
     let positionMargin = Decimal.ZERO;
     for (const inst of this.deps.cache.instruments()) {
       if (portfolio.netQty(accountId, inst.id).isZero()) continue;
       const e = portfolio.exposure(accountId, inst.id);
       if (e === undefined) {
-        return deny(DenyReason.INSUFFICIENT_BALANCE, `exposure of account ${accountId} in ${inst.id} is unknown (no mark price)`);
+        return deny(
+          DenyReason.INSUFFICIENT_BALANCE,
+          `exposure of account ${accountId} in ${inst.id} is unknown (no mark price)`,
+        );
       }
       positionMargin = positionMargin.add(e.abs().mul(inst.marginInit));
     }
@@ -315,7 +351,8 @@ export class PortfolioChecks {
   }
 
   private accountGross(ctx: Context): Decimal | null {
-    if (ctx.accountGross === undefined) ctx.accountGross = this.deps.portfolio.grossExposure(ctx.order.accountId) ?? null;
+    if (ctx.accountGross === undefined)
+      ctx.accountGross = this.deps.portfolio.grossExposure(ctx.order.accountId) ?? null;
     return ctx.accountGross;
   }
 

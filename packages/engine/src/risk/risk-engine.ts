@@ -265,7 +265,8 @@ export class RiskEngine {
     const t = message.type;
     if (t !== 'OrderRejected' && t !== 'OrderAccepted' && t !== 'OrderFilled') return;
     const m = message as { eventId?: unknown; accountId?: unknown; botId?: unknown };
-    if (typeof m.eventId === 'string' && !this.seenEvents.add(m.eventId)) return;
+    // Only a rejection counts towards a breaker, so only a rejection must not count twice; a reset is idempotent.
+    if (t === 'OrderRejected' && typeof m.eventId === 'string' && !this.seenEvents.add(m.eventId)) return;
     const accountId = typeof m.accountId === 'string' ? m.accountId : undefined;
     const botId = typeof m.botId === 'string' ? m.botId : undefined;
     if (t === 'OrderRejected') this.breakers.onRejected(accountId, botId);

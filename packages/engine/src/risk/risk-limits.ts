@@ -78,14 +78,14 @@ export interface RiskConfig {
   readonly accountTypes?: Readonly<Record<string, AccountType>>;
   /** Where the trading day starts, in minutes east of UTC midnight (420 = midnight in UTC+7); default 0. */
   readonly tradingDayOffsetMinutes?: number;
-  /** How many decided command ids each stage remembers to drop redeliveries; default 100,000. */
+  /** How many decided command ids each stage remembers at least, to drop redeliveries; default 50,000. */
   readonly dedupeCapacity?: number;
   /** How long an approved order is counted as committed before the cache knows it; default 60 s. */
   readonly pendingTtlNs?: bigint;
 }
 
 export const DEFAULT_COLLAR_PCT = Decimal.parse('0.10');
-export const DEFAULT_DEDUPE_CAPACITY = 100_000;
+export const DEFAULT_DEDUPE_CAPACITY = 50_000;
 export const DEFAULT_PENDING_TTL_NS = 60_000_000_000n;
 
 const LIMIT_KEYS: Readonly<Record<keyof RiskLimits, string>> = {
