@@ -67,6 +67,13 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'test-data-only-in-tests-and-benches',
+      severity: 'error',
+      comment: 'shared data is read by tests and benchmarks, never by shipped code',
+      from: { pathNot: '(\\.test\\.ts$|^bench/|^packages/test-data/)' },
+      to: { path: '^packages/test-data/' },
+    },
+    {
       name: 'no-undeclared-deps',
       severity: 'error',
       from: { pathNot: '\\.test\\.ts$' },

@@ -19,8 +19,7 @@ import {
   type SubmitOrder,
 } from '@qubit/model';
 import {
-  EventRecorder,
-  TestClock,
+  BacktestEngine,
   TradingNode,
   riskConfigFromJson,
   type InvalidIntent,
@@ -91,16 +90,14 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
       throw new ModelError(`bars[${i}].time`, 'bars must be in strictly increasing time order');
     }
   }
-  const first = bars[0]!;
-  const clock = new TestClock(first.tsEvent - 1n);
   const accountId = options.accountId ?? 'SIM-001';
   const balances = options.balances ?? { [instrument.settlementCurrency.code]: '1000000' };
   const risk: Omit<RiskConfig, 'traderId'> = options.risk
     ? riskConfigFromJson({ ...options.risk, trader_id: 'TESTER' }, 'risk')
     : {};
-  const node = new TradingNode({
+  const botId = options.botId ?? `${definition.name}-1`;
+  const backtest = new BacktestEngine({
     traderId: 'TESTER',
-    clock,
     instruments: [instrument],
     accounts: [
       {
@@ -113,32 +110,15 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
       },
     ],
     risk,
-    simulatedVenues: { [instrument.venue]: options.venue ?? {} },
+    venues: { [instrument.venue]: options.venue ?? {} },
+    closeAtEnd: options.closeAtEnd ?? true,
   });
-  const recorder = new EventRecorder(node.bus);
-  const logs: LogLine[] = [];
-  const botId = options.botId ?? `${definition.name}-1`;
-  const host = node.addBot({
-    botId,
-    strategyId: definition.name,
-    accountId,
-    bot: definition.create(config),
-    config,
-    subscriptions: subs,
-    logSink: (l) => logs.push(l),
-    recordSubmitted: true,
-  });
-  node.start();
-  for (const bar of bars) node.process(bar);
-  if (options.closeAtEnd ?? true) {
-    host.stop('end_of_data');
-    // Orders the bot placed on stopping fill at the last close: a zero-range bar one interval later.
-    const last = bars[bars.length - 1]!;
-    const step = bars.length > 1 ? last.tsEvent - bars[bars.length - 2]!.tsEvent : 1n;
-    node.process({ ...last, open: last.close, high: last.close, low: last.close, tsEvent: last.tsEvent + step, tsInit: last.tsEvent + step });
-  }
+  backtest.addData(bars, 'bars');
+  backtest.addBot({ botId, strategyId: definition.name, accountId, bot: definition.create(config), config, subscriptions: subs });
+  const r = backtest.run();
+  const node = r.node;
+  const host = r.bots[0]!;
   const position = node.portfolio.positionView(accountId, botId, instrument.id);
-  const ccy = instrument.settlementCurrency;
   const realized = position.realizedPnl;
   const unrealized = position.unrealizedPnl;
   const fees = position.fees;
@@ -146,16 +126,16 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
   return {
     node,
     instrument,
-    intents: host.submitted,
+    intents: r.submitted,
     invalidIntents: host.invalidIntents,
-    fills: recorder.fills,
-    denials: recorder.denials,
-    orderEvents: recorder.orderEvents,
-    positionEvents: recorder.positionEvents,
+    fills: r.fills,
+    denials: r.denials,
+    orderEvents: r.orderEvents,
+    positionEvents: r.positionEvents,
     position,
     pnl: { realized, unrealized, fees, total: realized.add(unrealized).sub(fees) },
-    equity: Money.of(equity ?? Decimal.ZERO, ccy),
-    logs,
+    equity: Money.of(equity ?? Decimal.ZERO, instrument.settlementCurrency),
+    logs: r.logs,
     errors: host.errors,
   };
 }
