@@ -40,8 +40,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/**/*.ts', 'bench/**/*.ts', '**/*.test.ts', 'vitest.config.ts', 'packages/engine/src/clock/live-clock.ts'],
+    files: ['apps/**/*.ts', 'bench/**/*.ts', 'packages/test-data/**/*.ts', '**/*.test.ts', 'vitest.config.ts', 'packages/engine/src/clock/live-clock.ts'],
     rules: { 'no-restricted-globals': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
     files: ['**/*.js'],

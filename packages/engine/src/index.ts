@@ -25,3 +25,5 @@ export * from './synthetic/seeded-random.js';
 export * from './synthetic/synthetic-bars.js';
 export * from './node/event-recorder.js';
 export * from './node/trading-node.js';
+export * from './backtest/merge-streams.js';
+export * from './backtest/backtest-engine.js';
