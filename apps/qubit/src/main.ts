@@ -1,4 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { scaffoldBot, UsageError } from './commands/bot-scaffold.js';
 import { runDemo } from './commands/demo.js';
 
 function positiveInt(name: string) {
@@ -26,11 +30,35 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action((o: { bars: number; seed: number; fast: number; slow: number }) => {
       code = runDemo(o, (line) => console.log(line));
     });
+  const bot = program.command('bot').description('write and test bots');
+  bot
+    .command('new <name>')
+    .description('scaffold a bot with a config schema, a test and a README (bots/<name> inside the repository)')
+    .option('--dir <dir>', 'where to write it')
+    .action((name: string, o: { dir?: string }) => {
+      const root = scaffoldBot(name, process.cwd(), o.dir);
+      // Format with the project's style when prettier is at hand; the files are valid either way.
+      spawnSync('npx', ['--no-install', 'prettier', '--write', '--log-level', 'silent', root], { stdio: 'ignore' });
+      console.log(`wrote ${root}; run its test with: npx qubit bot test ${root}`);
+    });
+  bot
+    .command('test <path>')
+    .description("run a bot's tests (vitest)")
+    .action((path: string) => {
+      const target = resolve(process.cwd(), path);
+      if (!existsSync(target)) throw new UsageError(`${path} does not exist`);
+      const r = spawnSync('npx', ['vitest', 'run', '--root', process.cwd(), target], { stdio: 'inherit' });
+      code = r.status ?? 1;
+    });
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    if (err instanceof UsageError) {
+      console.error(`qubit: ${err.message}`);
+      return 2;
+    }
     if (typeof e.exitCode === 'number') return e.exitCode;
     console.error(`qubit: ${e.message ?? String(err)}`);
     return 1;
