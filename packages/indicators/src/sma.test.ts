@@ -45,6 +45,17 @@ describe('Sma', () => {
     expect(a.compare(b)).toBe(0);
   });
 
+  it('forgets everything on reset', () => {
+    const sma = new Sma(2);
+    for (const v of ['10', '20', '40']) sma.update(d(v));
+    sma.reset();
+    expect(sma.ready).toBe(false);
+    expect(sma.sum.toString()).toBe('0');
+    sma.update(d('1'));
+    sma.update(d('2'));
+    expect(sma.value(1)?.toString()).toBe('1.5');
+  });
+
   it('rejects a period that is not a positive integer', () => {
     expect(() => new Sma(0)).toThrow(/period: must be a positive integer/);
     expect(() => new Sma(1.5)).toThrow(/period/);

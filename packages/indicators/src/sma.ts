@@ -1,4 +1,5 @@
 import { Decimal, ModelError, Rounding } from '@qubit/model';
+import { requirePeriod } from './validate.js';
 
 /**
  * Simple moving average over the last `period` values, updated in O(1). The running sum is exact
@@ -10,7 +11,7 @@ export class Sma {
   private total: Decimal = Decimal.ZERO;
 
   constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period <= 0) throw new ModelError('period', `must be a positive integer, got ${period}`);
+    requirePeriod('period', period);
   }
 
   update(value: Decimal): void {
@@ -37,6 +38,13 @@ export class Sma {
   /** The average rounded to `scale` decimals (half-even); undefined until ready. */
   value(scale = 10): Decimal | undefined {
     return this.ready ? this.total.div(Decimal.from(this.period), scale, Rounding.HALF_EVEN) : undefined;
+  }
+
+  /** Forgets everything seen, as if just constructed. */
+  reset(): void {
+    this.window.length = 0;
+    this.head = 0;
+    this.total = Decimal.ZERO;
   }
 
   /** Exact comparison of two ready averages: sign of (this − other), by cross-multiplying the sums. */
