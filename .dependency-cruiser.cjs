@@ -57,8 +57,15 @@ module.exports = {
     {
       name: 'bots-only-model-and-sdk',
       severity: 'error',
-      from: { path: '^bots/' },
-      to: { path: '^(packages/(?!model/|sdk/|test-data/)|apps/)' },
+      from: { path: '^bots/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(packages/(?!model/|sdk/|indicators/)|apps/)' },
+    },
+    {
+      name: 'bot-tests-read-data-through-the-loader',
+      severity: 'error',
+      comment: 'bot tests may also load recorded data files (shared data, loaders) to test over real markets',
+      from: { path: '^bots/.*\\.test\\.ts$' },
+      to: { path: '^(packages/(?!model/|sdk/|indicators/|test-data/|adapters/data-files/)|apps/)' },
     },
     {
       name: 'apps-never-import-apps',
