@@ -4,6 +4,7 @@ type Bench = (args: readonly string[]) => Promise<Figure[]> | Figure[];
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   kernel: async () => (await import('./kernel-bench.js')).kernelBench,
+  backtest: async () => (await import('./backtest-bench.js')).backtestBench,
   indicators: async () => (await import('./indicators-bench.js')).indicatorsBench,
 };
 
