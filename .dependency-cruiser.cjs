@@ -30,6 +30,13 @@ module.exports = {
       to: { path: '^(packages/(?!model/|indicators/|test-data/)|apps/|bots/|bench/)' },
     },
     {
+      name: 'reports-only-model',
+      severity: 'error',
+      comment: 'reports are pure functions of a run: numbers in, JSON/HTML/text out; the CLI writes the files',
+      from: { path: '^packages/reports/' },
+      to: { path: '^(packages/(?!model/|reports/|test-data/)|apps/|bots/|bench/)' },
+    },
+    {
       name: 'sdk-only-model',
       severity: 'error',
       comment: 'the sdk contract depends only on model; only its testing harness may drive the engine',

@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // The kernel must stay deterministic: no wall clock, no randomness, no I/O.
-    files: ['packages/model/src/**/*.ts', 'packages/engine/src/**/*.ts'],
+    files: ['packages/model/src/**/*.ts', 'packages/engine/src/**/*.ts', 'packages/reports/src/**/*.ts', 'packages/indicators/src/**/*.ts'],
     ignores: ['**/*.test.ts', 'packages/engine/src/clock/live-clock.ts'],
     rules: {
       'no-restricted-properties': [
