@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scaffoldBot, UsageError } from './commands/bot-scaffold.js';
+import { backtestCommand, type BacktestFlags } from './commands/backtest.js';
 import { runDemo } from './commands/demo.js';
 
 function positiveInt(name: string) {
@@ -30,6 +31,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action((o: { bars: number; seed: number; fast: number; slow: number }) => {
       code = runDemo(o, (line) => console.log(line));
     });
+  const collect = (v: string, prev: string[]): string[] => [...prev, v];
+  program
+    .command('backtest')
+    .description('run a bot over recorded data through the whole kernel and write report.json + report.html')
+    .requiredOption('--bot <name|path>', 'a bundled bot (sma-cross, …) or a file exporting a bot definition')
+    .requiredOption('--data <file|dir>', 'market data: CSV / JSON (.gz) bars, trades, quotes or book files')
+    .option('--instrument <id>', 'instrument of the data, e.g. BTCUSDT.BINANCE or VN30F1M.HNX (guessed from the data otherwise)')
+    .option('--from <time>', 'first time to replay (ISO 8601)')
+    .option('--to <time>', 'last time to replay (ISO 8601)')
+    .option('--set <key=value>', 'a bot config value (repeatable)', collect, [])
+    .option('--out <dir>', 'where to write report.json and report.html', 'backtest-report')
+    .option('--balance <amount>', 'starting balance in the settlement currency', '1000000')
+    .option('--sweep <key=from..to:step>', 'sweep a parameter (repeatable); runs every combination on all cores', collect, [])
+    .option('--sort <metric>', 'metric to rank sweeps and walk-forward choices by', 'sharpe')
+    .option('--walk-forward <windows>', 'split the data into N windows, each in-sample then out-of-sample', positiveInt('--walk-forward'))
+    .option('--in-sample <fraction>', 'in-sample share of each walk-forward window', Number, 0.7)
+    .action(async (o: BacktestFlags) => {
+      code = await backtestCommand(o, (line) => console.log(line));
+    });
   const bot = program.command('bot').description('write and test bots');
   bot
     .command('new <name>')
@@ -55,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || (err instanceof Error && err.name === 'ModelError') || err instanceof Error && 'field' in err) {
       console.error(`qubit: ${err.message}`);
       return 2;
     }

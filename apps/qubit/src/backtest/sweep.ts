@@ -1,0 +1,45 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BacktestReport } from '@qubit/reports';
+import type { BacktestJob } from './backtest-job.js';
+
+export interface SweepRow {
+  readonly index: number;
+  readonly params: Record<string, unknown>;
+  readonly summary?: BacktestReport['summary'];
+  readonly error?: string;
+}
+
+/**
+ * Runs every parameter combination in worker threads (one per core), each worker loading the data once.
+ * Results come back in the order of `combos`, whatever order the workers finish in.
+ */
+export async function runSweep(
+  job: BacktestJob,
+  combos: readonly { params: Record<string, unknown>; window?: { from: number; to: number } }[],
+  onRow?: (done: number, total: number) => void,
+): Promise<SweepRow[]> {
+  const workers = Math.max(1, Math.min(availableParallelism(), combos.length));
+  const shares = Array.from({ length: workers }, () => [] as { index: number; params: Record<string, unknown>; window?: { from: number; to: number } }[]);
+  combos.forEach((c, index) => shares[index % workers]!.push({ index, ...c }));
+  const rows: SweepRow[] = new Array<SweepRow>(combos.length);
+  let done = 0;
+  await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(new URL('./sweep-worker.ts', import.meta.url), {
+            workerData: { job, combos: share },
+            execArgv: ['--import', import.meta.resolve('tsx')],
+          });
+          w.on('message', (row: SweepRow) => {
+            rows[row.index] = row;
+            onRow?.(++done, combos.length);
+          });
+          w.on('error', reject);
+          w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`))));
+        }),
+    ),
+  );
+  return rows;
+}
