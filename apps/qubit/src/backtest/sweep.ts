@@ -28,10 +28,7 @@ export async function runSweep(
     shares.map(
       (share) =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(new URL('./sweep-worker.ts', import.meta.url), {
-            workerData: { job, combos: share },
-            execArgv: ['--import', import.meta.resolve('tsx')],
-          });
+          const w = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url), { workerData: { job, combos: share } });
           w.on('message', (row: SweepRow) => {
             rows[row.index] = row;
             onRow?.(++done, combos.length);
