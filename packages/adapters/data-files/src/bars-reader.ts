@@ -60,7 +60,7 @@ export function readBars(ctx: ReadContext): BarsRead {
     const close = ctx.convert(rec, c, price);
     let volume = grid.zeroQuantity();
     if (v !== undefined && !isMissing(ctx.cell(rec, v))) {
-      volume = ctx.convert(rec, v, (t) => grid.quantity(t));
+      volume = ctx.convert(rec, v, (t) => grid.volume(t));
     } else {
       missingVolume++;
     }

@@ -48,3 +48,17 @@ describe('InstrumentGrid', () => {
     expect(() => g.price('abc')).toThrow('"abc" is not a decimal number');
   });
 });
+
+describe('InstrumentGrid.volume', () => {
+  it('keeps a bar volume exactly as written, off the lot grid or not', () => {
+    const grid = new InstrumentGrid(inst);
+    expect(grid.volume('2131737.0044').toString()).toBe('2131737.0044');
+    expect(grid.volume('12.500').toString()).toBe('12.5');
+  });
+
+  it('refuses a negative or unreadable volume', () => {
+    const grid = new InstrumentGrid(inst);
+    expect(() => grid.volume('-1')).toThrow(CellError);
+    expect(() => grid.volume('lots')).toThrow(/"lots" is not a decimal number/);
+  });
+});

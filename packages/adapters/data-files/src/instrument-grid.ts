@@ -34,6 +34,17 @@ export class InstrumentGrid {
     return Quantity.fromUnits(d.rescale(this.instrument.sizePrecision).units, this.instrument.sizePrecision);
   }
 
+  /**
+   * A bar's volume is a sum over many trades, often counted in other units (contracts, the quote
+   * currency), so it is kept exactly as written rather than forced onto the lot grid.
+   */
+  volume(text: string): Quantity {
+    const d = parseDecimalText(text);
+    if (d === undefined) throw new CellError(`"${text}" is not a decimal number`);
+    if (d.isNegative()) throw new CellError(`${text.trim()} is negative`);
+    return Quantity.from(d.normalize());
+  }
+
   zeroQuantity(): Quantity {
     return Quantity.zero(this.instrument.sizePrecision);
   }
