@@ -5,6 +5,7 @@ type Bench = (args: readonly string[]) => Promise<Figure[]> | Figure[];
 const BENCHES: Record<string, () => Promise<Bench>> = {
   kernel: async () => (await import('./kernel-bench.js')).kernelBench,
   backtest: async () => (await import('./backtest-bench.js')).backtestBench,
+  'nautilus-workload': async () => (await import('./nautilus-workload-bench.js')).nautilusWorkloadBench,
   indicators: async () => (await import('./indicators-bench.js')).indicatorsBench,
 };
 
