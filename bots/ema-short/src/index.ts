@@ -1,0 +1,3 @@
+export * from './ema-short.js';
+export * from './ema-short-config.js';
+export * from './exit-levels.js';
