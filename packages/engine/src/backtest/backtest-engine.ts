@@ -2,6 +2,9 @@ import {
   AccountId,
   Decimal,
   ModelError,
+  Price,
+  localTime,
+  type InstrumentId,
   barIntervalNanos,
   type Bar,
   type Bot,
@@ -74,6 +77,53 @@ export interface BacktestResult {
   /** Why each order was placed ("entry", "take_profit", "end_of_data" …), by ClientOrderId. */
   reason(clientOrderId: string): string | undefined;
   readonly bots: readonly BotHost<unknown>[];
+}
+
+/**
+ * Instruments with a daily price band (VN30F1M ±7 %) need a reference price: the previous trading day's
+ * last price, as the exchange publishes it before the open. The first day has none, so its first price
+ * stands in. Days are counted in the instrument's session time zone (UTC when it has no schedule).
+ */
+class DailyReferencePrices {
+  private readonly tracked = new Map<string, { timeZone: string; day?: number; last?: Price }>();
+
+  constructor(instruments: readonly Instrument[]) {
+    for (const i of instruments) {
+      if (i.priceBand) this.tracked.set(i.id, { timeZone: i.schedule?.timeZone ?? 'UTC' });
+    }
+  }
+
+  beforeDatum(node: TradingNode, d: MarketData): void {
+    if (this.tracked.size === 0) return;
+    const id = d.type === 'Bar' ? d.barType.instrumentId : d.instrumentId;
+    const t = this.tracked.get(id);
+    if (!t) return;
+    const day = localTime(t.timeZone, d.tsEvent).day;
+    if (day !== t.day) {
+      const reference = t.last ?? firstPrice(d);
+      if (reference) node.setReferencePrice(id as InstrumentId, reference);
+      t.day = day;
+    }
+    const p = lastPrice(d);
+    if (p) t.last = p;
+  }
+}
+
+function firstPrice(d: MarketData): Price | undefined {
+  switch (d.type) {
+    case 'Bar':
+      return d.open;
+    case 'TradeTick':
+      return d.price;
+    case 'QuoteTick':
+      return Price.from(d.bidPrice.add(d.askPrice).div(Decimal.from(2), d.bidPrice.precision)).withPrecision(d.bidPrice.precision);
+    default:
+      return undefined;
+  }
+}
+
+function lastPrice(d: MarketData): Price | undefined {
+  return d.type === 'Bar' ? d.close : firstPrice(d);
 }
 
 /**
@@ -157,7 +207,9 @@ export class BacktestEngine {
     const curve: EquityPoint[] = [{ ts: start, equity: startingEquity }];
     const every = Math.max(1, Math.ceil(data.length / (o.maxEquityPoints ?? 20_000)));
     const step = Math.max(1, Math.floor(data.length / 100));
+    const references = new DailyReferencePrices(o.instruments);
     for (let i = 0; i < data.length; i++) {
+      references.beforeDatum(node, data[i]!);
       node.process(data[i]!);
       if ((i + 1) % every === 0 || i === data.length - 1) {
         const e = equityNow();

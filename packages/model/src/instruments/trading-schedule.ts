@@ -80,7 +80,8 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, number>();
 const MS_PER_HOUR = 3_600_000;
 
-function localTime(timeZone: string, ts: UnixNanos): { weekday: number; minuteOfDay: number } {
+/** Local wall time at `ts` in an IANA zone: ISO weekday, minute of the day, and the local day number. */
+export function localTime(timeZone: string, ts: UnixNanos): { weekday: number; minuteOfDay: number; day: number } {
   const ms = Number(ts / NANOS_PER_MILLI);
   const hour = Math.floor(ms / MS_PER_HOUR);
   const key = `${timeZone}|${hour}`;
@@ -90,9 +91,14 @@ function localTime(timeZone: string, ts: UnixNanos): { weekday: number; minuteOf
     if (offsetCache.size > 10_000) offsetCache.clear();
     offsetCache.set(key, offsetMs);
   }
-  const local = new Date(ms + offsetMs);
+  const localMs = ms + offsetMs;
+  const local = new Date(localMs);
   const day = local.getUTCDay();
-  return { weekday: day === 0 ? 7 : day, minuteOfDay: local.getUTCHours() * 60 + local.getUTCMinutes() };
+  return {
+    weekday: day === 0 ? 7 : day,
+    minuteOfDay: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    day: Math.floor(localMs / 86_400_000),
+  };
 }
 
 function zoneOffsetMs(timeZone: string, utcMs: number): number {
