@@ -54,7 +54,10 @@ describe('feature extractor', () => {
     expect(last!.macd_hist).toBeCloseTo(Math.max(-3, Math.min(3, macd.value!.histogram / 104 / sigma)), 12);
     expect(last!.volatility).toBeCloseTo(sigma / sigmaLong - 1, 12);
     expect(last!.ema_slope).toBeCloseTo(Math.max(-3, Math.min(3, (ema - before) / before / sigma)), 12);
-    expect(last!.return_n).toBeCloseTo(Math.max(-3, Math.min(3, Math.log(104 / 103) / (sigma * Math.SQRT2))), 12);
+    expect(last!.return_n).toBeCloseTo(
+      Math.max(-3, Math.min(3, Math.log(104 / 103) / (sigma * Math.SQRT2))),
+      12,
+    );
   });
 
   it('reads a market that does not move as all zeros (no division by a zero volatility)', () => {

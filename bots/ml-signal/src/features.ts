@@ -62,7 +62,13 @@ export class FeatureExtractor {
   /** Closes needed before the first feature set (the slowest of the inputs). */
   get warmUp(): number {
     const s = this.settings;
-    return Math.max(s.rsiPeriod + 1, s.macdSlow + s.macdSignal - 1, s.volLongPeriod + 1, s.emaPeriod + 1, s.returnBars + 1);
+    return Math.max(
+      s.rsiPeriod + 1,
+      s.macdSlow + s.macdSignal - 1,
+      s.volLongPeriod + 1,
+      s.emaPeriod + 1,
+      s.returnBars + 1,
+    );
   }
 
   /** Feeds one close; returns the features, or undefined while any input is still warming up. */
@@ -89,7 +95,8 @@ export class FeatureExtractor {
       return undefined;
     }
     // A move against a volatility of zero is an infinite z-score: it reads as the clip, not as nothing.
-    const scaled = (x: number): number => (x === 0 ? 0 : clip(sigma > 0 ? x / sigma : Math.sign(x) * Infinity, -3, 3));
+    const scaled = (x: number): number =>
+      x === 0 ? 0 : clip(sigma > 0 ? x / sigma : Math.sign(x) * Infinity, -3, 3);
     return {
       rsi: (rsi - 50) / 50,
       macd_hist: scaled(macd.histogram / close),

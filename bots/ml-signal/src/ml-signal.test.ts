@@ -1,12 +1,20 @@
 import { loadMarketDataFileSync } from '@qubit/adapter-data-files';
 import { BTCUSDT_PERP_BINANCE, instrumentFromSpec, type Bar } from '@qubit/model';
-import { BotConfigError, Decimal, OrderSide, Rounding, parseBotConfig } from '@qubit/sdk';
+import {
+  BotConfigError,
+  Decimal,
+  OrderSide,
+  Rounding,
+  defineBot,
+  parseBotConfig,
+  type Bot,
+} from '@qubit/sdk';
 import { runBot, type BarRow, type BotRunResult } from '@qubit/sdk/testing';
 import { sharedDataFile, sharedDataSkipReason } from '@qubit/test-data';
 import { describe, expect, it } from 'vitest';
 import { FeatureExtractor } from './features.js';
 import { RETRY_BARS, featureSettings, mlSignal, mlSignalWith } from './ml-signal.js';
-import { mlSignalConfig } from './ml-signal-config.js';
+import { mlSignalConfig, type MlSignalConfig } from './ml-signal-config.js';
 import { LOGISTIC_V1 } from './model-weights.js';
 import { LogisticModel, type Prediction, type SignalModel } from './signal-model.js';
 
@@ -43,7 +51,10 @@ function barsThrough(closes: readonly number[]): BarRow[] {
 }
 
 const wobble = (n: number, base = 42_000): number[] =>
-  Array.from({ length: n }, (_, i) => Math.round((base + 40 * Math.sin(i / 1.7) + 25 * Math.cos(i / 0.9)) * 10) / 10);
+  Array.from(
+    { length: n },
+    (_, i) => Math.round((base + 40 * Math.sin(i / 1.7) + 25 * Math.cos(i / 0.9)) * 10) / 10,
+  );
 
 /** A model that says what it is told, one prediction per scored bar (HOLD once the script runs out). */
 class ScriptedModel implements SignalModel {
@@ -90,7 +101,13 @@ describe('ml-signal config', () => {
   it('names every wrong key under config.', () => {
     let error: unknown;
     try {
-      parseBotConfig(mlSignal, { sizing: 'kelly', equity_fraction: 2, return_bars: 0, macd_fast: 30, threshold: 0.7 });
+      parseBotConfig(mlSignal, {
+        sizing: 'kelly',
+        equity_fraction: 2,
+        return_bars: 0,
+        macd_fast: 30,
+        threshold: 0.7,
+      });
     } catch (e) {
       error = e;
     }
@@ -101,7 +118,9 @@ describe('ml-signal config', () => {
       'config.sizing',
       'config.threshold',
     ]);
-    expect(() => parseBotConfig(mlSignal, { macd_fast: 30 })).toThrow(/config\.macd_fast: macd_fast must be smaller/);
+    expect(() => parseBotConfig(mlSignal, { macd_fast: 30 })).toThrow(
+      /config\.macd_fast: macd_fast must be smaller/,
+    );
   });
 });
 
@@ -115,7 +134,9 @@ describe('ml-signal trading rule (scripted model)', () => {
     const closeTs = (i: number): bigint => nanos(T0 + (i + 1) * MINUTE);
     expect(r.intents[0]!.tsInit).toBe(closeTs(5));
     expect(r.intents[1]!.tsInit).toBe(closeTs(9));
-    expect(r.fills.map((f) => f.lastPx.toString())).toEqual([bars[6]!.open, bars[10]!.open].map((p) => `${p}0`));
+    expect(r.fills.map((f) => f.lastPx.toString())).toEqual(
+      [bars[6]!.open, bars[10]!.open].map((p) => `${p}0`),
+    );
     expect(r.intents[1]!.reduceOnly).toBe(true);
     expect(r.position.signedQty.isZero()).toBe(true);
   });
@@ -124,7 +145,11 @@ describe('ml-signal trading rule (scripted model)', () => {
     const script = [S(), H, B(), H, S(), H, S()];
     const long = runBot(scripted(script), { bars, config: FAST_FEATURES, closeAtEnd: false });
     expect(shown(long)).toEqual(['BUY 0.010 entry', 'SELL 0.010 exit']);
-    const both = runBot(scripted(script), { bars, config: { ...FAST_FEATURES, mode: 'long_short' }, closeAtEnd: false });
+    const both = runBot(scripted(script), {
+      bars,
+      config: { ...FAST_FEATURES, mode: 'long_short' },
+      closeAtEnd: false,
+    });
     expect(shown(both)).toEqual([
       'SELL 0.010 entry',
       'BUY 0.010 exit',
@@ -147,8 +172,14 @@ describe('ml-signal trading rule (scripted model)', () => {
 
   it('logs every signal change and keeps the signal and its confidence in gauges', () => {
     const r = runBot(scripted([B(0.5), B(0.6), S(0.25)]), { bars, config: FAST_FEATURES });
-    const changes = r.logs.filter((l) => l.level === 'info' && l.message.startsWith('signal')).map((l) => l.message);
-    expect(changes).toEqual(['signal BUY (confidence 0.500)', 'signal SELL (confidence 0.250)', 'signal HOLD (confidence 0.000)']);
+    const changes = r.logs
+      .filter((l) => l.level === 'info' && l.message.startsWith('signal'))
+      .map((l) => l.message);
+    expect(changes).toEqual([
+      'signal BUY (confidence 0.500)',
+      'signal SELL (confidence 0.250)',
+      'signal HOLD (confidence 0.000)',
+    ]);
     const gauges = r.node.bot('scripted-1')!.metrics.gauges;
     expect(gauges.get('ml_signal')).toBe(0);
     expect(gauges.get('ml_signal_confidence')).toBe(0);
@@ -219,6 +250,47 @@ describe('ml-signal with the shipped logistic model', () => {
   });
 });
 
+describe('ml-signal restart', () => {
+  it('a new instance started mid-run warms its features from ctx.bars and trades exactly like one that never stopped', () => {
+    const closes = Array.from(
+      { length: 300 },
+      (_, i) => Math.round((42_000 + 300 * Math.sin(i / 11) + 60 * Math.sin(i / 2.3)) * 10) / 10,
+    );
+    const rows = barsThrough(closes);
+    const config = { mode: 'long_short' };
+    const straight = runBot(mlSignal, { bars: rows, config });
+    // The same definition, but at bar 150 the running bot is dropped and a fresh one started on the same context.
+    const restarting = defineBot({
+      name: 'ml-signal',
+      version: '1.0.0',
+      description: 'ml-signal restarted at bar 150 (test)',
+      configSchema: mlSignalConfig,
+      subscriptions: mlSignal.subscriptions,
+      create: (c: MlSignalConfig): Bot<MlSignalConfig> => {
+        let current = mlSignal.create(c);
+        let n = 0;
+        return {
+          onStart: (ctx) => current.onStart?.(ctx),
+          onTick: (m, ctx) => {
+            if (m.bar && ++n === 150) {
+              current = mlSignal.create(c);
+              current.onStart?.(ctx);
+            }
+            return current.onTick(m, ctx);
+          },
+          onEvent: (e, ctx) => current.onEvent?.(e, ctx),
+          onStop: (r, ctx) => current.onStop?.(r, ctx),
+        };
+      },
+    });
+    const restarted = runBot(restarting, { bars: rows, config });
+    expect(straight.intents.filter((i) => i.tsInit > nanos(T0 + 150 * MINUTE)).length).toBeGreaterThan(0);
+    const print = (r: BotRunResult) =>
+      r.fills.map((f) => `${f.tsEvent} ${f.side} ${f.lastQty} @ ${f.lastPx}`);
+    expect(print(restarted)).toEqual(print(straight));
+  });
+});
+
 describe('ml-signal over real BTC perpetual minutes (2022-01-16 … 2022-02-01)', () => {
   const FILE = 'ohlcv/crypto/nautilus_btc-perp-1m_2022-01-16_2022-02-01.csv';
   const skip = sharedDataSkipReason(FILE);
@@ -255,7 +327,10 @@ describe('ml-signal over real BTC perpetual minutes (2022-01-16 … 2022-02-01)'
       }
     }
     expect(pnls.length).toBeGreaterThan(10);
-    const signals = [...preds.values()].reduce<Record<string, number>>((a, p) => ({ ...a, [p.signal]: (a[p.signal] ?? 0) + 1 }), {});
+    const signals = [...preds.values()].reduce<Record<string, number>>(
+      (a, p) => ({ ...a, [p.signal]: (a[p.signal] ?? 0) + 1 }),
+      {},
+    );
     console.log(
       `ml-signal on ${bars.length} BTC-PERP 1m bars: signals ${JSON.stringify(signals)}, ${pnls.length} round trips, ` +
         `win rate ${((100 * pnls.filter((p) => p > 0).length) / pnls.length).toFixed(1)} % (gross of fees), ` +

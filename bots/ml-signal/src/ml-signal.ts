@@ -86,18 +86,33 @@ export class MlSignalBot implements Bot<MlSignalConfig> {
     const pos = ctx.position(id).signedQty;
     const out: OrderIntent[] = [];
     const size = (): Decimal | undefined => {
-      const q = orderSize(this.sizing, prediction.confidence, ctx.equity().amount, bar.close, ctx.instrument(id));
-      if (!q) ctx.log.warn(`no ${prediction.signal} entry: size rounds below one lot or the minimum notional`);
+      const q = orderSize(
+        this.sizing,
+        prediction.confidence,
+        ctx.equity().amount,
+        bar.close,
+        ctx.instrument(id),
+      );
+      if (!q)
+        ctx.log.warn(`no ${prediction.signal} entry: size rounds below one lot or the minimum notional`);
       return q;
     };
     if (prediction.signal === 'BUY') {
       if (pos.isPositive()) return [];
-      if (pos.isNegative()) out.push({ instrumentId: id, side: OrderSide.BUY, quantity: pos.abs(), reduceOnly: true, reason: 'exit' });
+      if (pos.isNegative())
+        out.push({
+          instrumentId: id,
+          side: OrderSide.BUY,
+          quantity: pos.abs(),
+          reduceOnly: true,
+          reason: 'exit',
+        });
       const q = size();
       if (q) out.push({ instrumentId: id, side: OrderSide.BUY, quantity: q, reason: 'entry' });
     } else {
       if (pos.isNegative()) return [];
-      if (pos.isPositive()) out.push({ instrumentId: id, side: OrderSide.SELL, quantity: pos, reduceOnly: true, reason: 'exit' });
+      if (pos.isPositive())
+        out.push({ instrumentId: id, side: OrderSide.SELL, quantity: pos, reduceOnly: true, reason: 'exit' });
       if (this.config.mode === 'long_short') {
         const q = size();
         if (q) out.push({ instrumentId: id, side: OrderSide.SELL, quantity: q, reason: 'entry' });
@@ -159,7 +174,10 @@ export function mlSignalWith(
     version: '1.0.0',
     description: `ml-signal trading rule around the ${name} model`,
     configSchema: mlSignalConfig,
-    subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+    subscriptions: (c) => ({
+      instruments: [c.instrument],
+      barTypes: [`${c.instrument}-${c.timeframe}-LAST`],
+    }),
     create: (c) => new MlSignalBot(c, makeModel(c)),
   });
 }

@@ -2,7 +2,12 @@ import { parseBotConfig } from '@qubit/sdk';
 import { describe, expect, it } from 'vitest';
 import shipped from '../models/logistic-v1.json' with { type: 'json' };
 import { mlSignal } from './ml-signal.js';
-import { LOGISTIC_V1, ModelWeightsError, logisticWeightsFromJson, parseLogisticWeights } from './model-weights.js';
+import {
+  LOGISTIC_V1,
+  ModelWeightsError,
+  logisticWeightsFromJson,
+  parseLogisticWeights,
+} from './model-weights.js';
 
 const good = (): Record<string, unknown> => JSON.parse(JSON.stringify(shipped)) as Record<string, unknown>;
 
@@ -68,7 +73,9 @@ describe('malformed weights', () => {
   it('checks weights given in the bot config the same way, under config.model_weights', () => {
     const w = good();
     w.thresholds = { buy: 0.7, sell: 0.55 };
-    expect(() => parseBotConfig(mlSignal, { model_weights: w })).toThrow(/config\.model_weights\.thresholds\.sell/);
+    expect(() => parseBotConfig(mlSignal, { model_weights: w })).toThrow(
+      /config\.model_weights\.thresholds\.sell/,
+    );
     const ok = good();
     ok.weights = [0, 1, 0, 0, 0];
     expect(parseBotConfig(mlSignal, { model_weights: ok }).model_weights?.weights).toEqual([0, 1, 0, 0, 0]);

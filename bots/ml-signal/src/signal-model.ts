@@ -13,7 +13,8 @@ export interface SignalModel {
   predict(features: Record<string, number>): Prediction;
 }
 
-export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+export const sigmoid = (z: number): number =>
+  z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 
 /**
  * Logistic regression: P(up) = σ(bias + Σ wᵢ·xᵢ). BUY when P ≥ thresholds.buy, SELL when P ≤ thresholds.sell,
@@ -28,7 +29,9 @@ export class LogisticModel implements SignalModel {
     w.features.forEach((name, i) => {
       const x = features[name];
       if (x === undefined || !Number.isFinite(x)) {
-        throw new Error(`${w.name}: feature "${name}" is ${x === undefined ? 'missing' : `not finite (${x})`}`);
+        throw new Error(
+          `${w.name}: feature "${name}" is ${x === undefined ? 'missing' : `not finite (${x})`}`,
+        );
       }
       z += w.weights[i]! * x;
     });
