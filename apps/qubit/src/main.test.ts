@@ -91,6 +91,12 @@ describe('qubit CLI', () => {
     expect(err.at(-1)).toMatch(/bad\.csv:3/);
   });
 
+  it('lists every bundled strategy', async () => {
+    expect(await run('bot', 'list')).toBe(0);
+    const names = out.map((l) => l.split(' ')[0]);
+    expect(names).toEqual(expect.arrayContaining(['sma-cross', 'grid', 'ema-short', 'momentum', 'mean-reversion', 'trend-following', 'overnight-range', 'ml-signal']));
+  });
+
   it('scaffolds a bot package with a test', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qubit-cli-'));
     expect(await run('bot', 'new', 'my-bot', '--dir', join(dir, 'my-bot'))).toBe(0);

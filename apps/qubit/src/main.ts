@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scaffoldBot, UsageError } from './commands/bot-scaffold.js';
 import { backtestCommand, type BacktestFlags } from './commands/backtest.js';
+import { BUNDLED_BOTS } from './commands/bot-registry.js';
 import { runDemo } from './commands/demo.js';
 
 function positiveInt(name: string) {
@@ -51,6 +52,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await backtestCommand(o, (line) => console.log(line));
     });
   const bot = program.command('bot').description('write and test bots');
+  bot
+    .command('list')
+    .description('the bundled strategies with their descriptions')
+    .action(() => {
+      for (const d of Object.values(BUNDLED_BOTS)) console.log(`${d.name.padEnd(16)} ${d.version.padEnd(7)} ${d.description}`);
+    });
   bot
     .command('new <name>')
     .description('scaffold a bot with a config schema, a test and a README (bots/<name> inside the repository)')

@@ -1,14 +1,21 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { emaShort } from '@qubit/bot-ema-short';
+import { grid } from '@qubit/bot-grid';
+import { meanReversion } from '@qubit/bot-mean-reversion';
+import { mlSignal } from '@qubit/bot-ml-signal';
+import { momentum } from '@qubit/bot-momentum';
+import { overnightRange } from '@qubit/bot-overnight-range';
 import { smaCross } from '@qubit/bot-sma-cross';
+import { trendFollowing } from '@qubit/bot-trend-following';
 import type { BotDefinition } from '@qubit/sdk';
 import { UsageError } from './bot-scaffold.js';
 
 /** The bundled strategies by name. */
-export const BUNDLED_BOTS: Readonly<Record<string, BotDefinition>> = {
-  [smaCross.name]: smaCross,
-};
+export const BUNDLED_BOTS: Readonly<Record<string, BotDefinition>> = Object.fromEntries(
+  [smaCross, grid, emaShort, momentum, meanReversion, trendFollowing, overnightRange, mlSignal].map((b) => [b.name, b as BotDefinition]),
+);
 
 function isDefinition(v: unknown): v is BotDefinition {
   return (
