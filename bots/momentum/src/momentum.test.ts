@@ -168,16 +168,17 @@ describe('momentum exits', () => {
   });
 
   it('watches the stop on closes when risk refuses the stop order, without sending it again', () => {
-    // VN30F1M has a ±7 % band and no reference price is set in this run, so risk denies any order with a price.
+    // A tight fat-finger collar makes risk refuse the resting stop, whose trigger is far from the last price.
     const { closes, volumes } = surge([1013, 1011, 1001, 1000]);
     const rows = path(closes, volumes);
     const r = runBot(momentum, {
       bars: rows,
       config: { ...config, instrument: 'VN30F1M.HNX' },
       balances: { VND: '100000000000' },
+      risk: { collar_pct: '0.0005' },
       closeAtEnd: false,
     });
-    expect(r.denials.map((d) => d.reasonCode)).toEqual(['NO_REFERENCE_PRICE']);
+    expect(r.denials.map((d) => d.reasonCode)).toEqual(['PRICE_COLLAR']);
     const stop = r.intents.find((i) => i.reason === 'stop_loss' && i.orderType === OrderType.STOP_MARKET)!;
     const level = stop.triggerPrice!;
     const [trip] = roundTrips(r);

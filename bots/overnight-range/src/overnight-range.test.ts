@@ -143,8 +143,8 @@ describe('overnight-range on VN30F1M (09:00-09:30 Vietnam time, flat at 14:25)',
     // Decided at the close of the 14:20 bar (14:25), filled at the open of the 14:25 bar, in the continuous session.
     expect(trip!.exitDecidedAt).toBe(ns(DAY0 + 14 * HOUR + 25 * MINUTE - LOCAL));
     expect(trip!.exitFilledAt).toBe(ns(DAY0 + 14 * HOUR + 25 * MINUTE - LOCAL));
-    // runBot sets no reference price for VN30F1M's ±7 % band, so risk denies the priced exits; each is sent once.
-    expect(r.denials.map((d) => `${d.reasonCode}`)).toEqual(['NO_REFERENCE_PRICE', 'NO_REFERENCE_PRICE']);
+    // The stop and the target rest at the venue (the backtest gives the ±7 % band its daily reference price).
+    expect(r.denials).toEqual([]);
     expect(r.intents.filter((i) => i.reason === 'stop_loss' || i.reason === 'take_profit')).toHaveLength(2);
   });
 
@@ -164,7 +164,9 @@ describe('overnight-range on VN30F1M (09:00-09:30 Vietnam time, flat at 14:25)',
       ...Array.from({ length: 39 }, () => 1245),
     ];
     const bars = rows(SESSION_TIMES, closes);
-    const r = runBot(overnightRange, { bars, balances: vnBalances, closeAtEnd: false });
+    // A tight fat-finger collar makes risk refuse the resting stop and target, far from the last price.
+    const r = runBot(overnightRange, { bars, balances: vnBalances, closeAtEnd: false, risk: { collar_pct: '0.001' } });
+    expect(new Set(r.denials.map((d) => d.reasonCode))).toEqual(new Set(['PRICE_COLLAR']));
     const [trip] = roundTrips(r);
     expect(trip).toMatchObject({ exitReason: 'stop_loss', exitOrderType: OrderType.MARKET });
     // The first close at or under the range low (1248) decides the exit; it fills at the next open.
