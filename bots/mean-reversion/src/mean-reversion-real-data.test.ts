@@ -5,7 +5,7 @@ import { runBot } from '@qubit/sdk/testing';
 import { sharedDataFile, sharedDataSkipReason } from '@qubit/test-data';
 import { describe, expect, it } from 'vitest';
 import { meanReversion } from './mean-reversion.js';
-import { barsByClose, roundTrips, summary } from './testing/round-trips.js';
+import { barsByClose, roundTrips, summary } from '@qubit/sdk/testing';
 
 const FILE = 'ohlcv/crypto/nautilus_btc-perp-1m_2022-01-16_2022-02-01.csv';
 const skip = sharedDataSkipReason(FILE);

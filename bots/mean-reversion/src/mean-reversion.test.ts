@@ -13,7 +13,7 @@ import {
 import { runBot, type BarRow } from '@qubit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { meanReversion } from './mean-reversion.js';
-import { roundTrips } from './testing/round-trips.js';
+import { roundTrips } from '@qubit/sdk/testing';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 2, 0);

@@ -21,7 +21,7 @@ import {
   syncExitOrder,
   workingExitOrder,
   type ExitLevel,
-} from './exit-order.js';
+} from '@qubit/sdk';
 
 export const meanReversionConfig = z
   .object({

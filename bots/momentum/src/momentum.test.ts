@@ -11,7 +11,7 @@ import {
 import { runBot, type BarRow } from '@qubit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { momentum } from './momentum.js';
-import { roundTrips } from './testing/round-trips.js';
+import { roundTrips } from '@qubit/sdk/testing';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 2, 0); // a Tuesday, 09:00 in Ho Chi Minh City (VN30F1M's morning session)

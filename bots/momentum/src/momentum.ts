@@ -19,7 +19,7 @@ import {
   syncExitOrder,
   workingExitOrder,
   type ExitLevel,
-} from './exit-order.js';
+} from '@qubit/sdk';
 
 export const momentumConfig = z
   .object({

@@ -5,7 +5,7 @@ import { runBot, type BotRunResult } from '@qubit/sdk/testing';
 import { sharedDataFile, sharedDataSkipReason } from '@qubit/test-data';
 import { describe, expect, it } from 'vitest';
 import { overnightRange } from './overnight-range.js';
-import { barsByClose, roundTrips, summary, type RoundTrip } from './testing/round-trips.js';
+import { barsByClose, roundTrips, summary, type RoundTrip } from '@qubit/sdk/testing';
 
 const FILE = 'vn30f/VN30F1M_5m_2023-01_2024-11.csv';
 const skip = sharedDataSkipReason(FILE);
@@ -144,20 +144,17 @@ describe('overnight-range over real VN30F1M 5-minute bars (2023-01 .. 2024-11)',
     },
   );
 
-  it.skipIf(skip)(
-    'with resting stop and target on VN30F1M without its band',
-    () => {
-      const instrument = instrumentFromSpec({ ...VN30F1M_HNX, price_band: undefined });
-      const bars = load(instrument);
-      const r = runBot(overnightRange, { bars, instrument, balances: { VND: '10000000000' } });
-      expect(r.errors).toBe(0);
-      expect(r.denials).toEqual([]);
-      expect(r.position.signedQty.isZero()).toBe(true);
-      const trips = checkTrades(r, bars);
-      expect(trips.some((t) => t.exitOrderType === OrderType.STOP_MARKET)).toBe(true);
-      expect(trips.some((t) => t.exitOrderType === OrderType.LIMIT)).toBe(true);
-      report('resting exits', trips);
-      expect(Decimal.parse(summary(trips).netPnl).eq(r.pnl.total.amount)).toBe(true);
-    },
-  );
+  it.skipIf(skip)('with resting stop and target on VN30F1M without its band', () => {
+    const instrument = instrumentFromSpec({ ...VN30F1M_HNX, price_band: undefined });
+    const bars = load(instrument);
+    const r = runBot(overnightRange, { bars, instrument, balances: { VND: '10000000000' } });
+    expect(r.errors).toBe(0);
+    expect(r.denials).toEqual([]);
+    expect(r.position.signedQty.isZero()).toBe(true);
+    const trips = checkTrades(r, bars);
+    expect(trips.some((t) => t.exitOrderType === OrderType.STOP_MARKET)).toBe(true);
+    expect(trips.some((t) => t.exitOrderType === OrderType.LIMIT)).toBe(true);
+    report('resting exits', trips);
+    expect(Decimal.parse(summary(trips).netPnl).eq(r.pnl.total.amount)).toBe(true);
+  });
 });

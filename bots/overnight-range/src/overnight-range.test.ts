@@ -2,7 +2,7 @@ import { BotConfigError, Decimal, OrderSide, OrderType, configJsonSchema, parseB
 import { runBot, type BarRow } from '@qubit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { overnightRange } from './overnight-range.js';
-import { roundTrips } from './testing/round-trips.js';
+import { roundTrips } from '@qubit/sdk/testing';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -165,7 +165,12 @@ describe('overnight-range on VN30F1M (09:00-09:30 Vietnam time, flat at 14:25)',
     ];
     const bars = rows(SESSION_TIMES, closes);
     // A tight fat-finger collar makes risk refuse the resting stop and target, far from the last price.
-    const r = runBot(overnightRange, { bars, balances: vnBalances, closeAtEnd: false, risk: { collar_pct: '0.001' } });
+    const r = runBot(overnightRange, {
+      bars,
+      balances: vnBalances,
+      closeAtEnd: false,
+      risk: { collar_pct: '0.001' },
+    });
     expect(new Set(r.denials.map((d) => d.reasonCode))).toEqual(new Set(['PRICE_COLLAR']));
     const [trip] = roundTrips(r);
     expect(trip).toMatchObject({ exitReason: 'stop_loss', exitOrderType: OrderType.MARKET });

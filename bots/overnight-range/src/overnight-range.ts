@@ -11,7 +11,7 @@ import {
   type OrderIntent,
   type StopReason,
 } from '@qubit/sdk';
-import { closeReached, newExitLevel, syncExitOrder, workingExitOrder, type ExitLevel } from './exit-order.js';
+import { closeReached, newExitLevel, syncExitOrder, workingExitOrder, type ExitLevel } from '@qubit/sdk';
 import { LocalClock, isTimeZone, minuteOfDay } from './local-time.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;

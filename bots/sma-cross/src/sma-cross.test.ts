@@ -9,7 +9,14 @@ const MINUTE = 60_000;
 function bars(closes: number[]): BarRow[] {
   let prev = closes[0]!;
   return closes.map((c, i) => {
-    const row = { time: Date.UTC(2024, 0, 1) + i * MINUTE, open: prev, high: Math.max(prev, c), low: Math.min(prev, c), close: c, volume: 10 };
+    const row = {
+      time: Date.UTC(2024, 0, 1) + i * MINUTE,
+      open: prev,
+      high: Math.max(prev, c),
+      low: Math.min(prev, c),
+      close: c,
+      volume: 10,
+    };
     prev = c;
     return row;
   });
@@ -18,7 +25,11 @@ function bars(closes: number[]): BarRow[] {
 describe('sma-cross', () => {
   it('enters on a cross up and fills at the next bar open', () => {
     // fast=2, slow=3: closes 10,10,10 (equal), then 13 → fast 11.5 > slow 11 after fast ≤ slow: cross up on bar 3.
-    const r = runBot(smaCross, { bars: bars([10, 10, 10, 13, 14, 15]), config: { fast: 2, slow: 3, quantity: '1' }, closeAtEnd: false });
+    const r = runBot(smaCross, {
+      bars: bars([10, 10, 10, 13, 14, 15]),
+      config: { fast: 2, slow: 3, quantity: '1' },
+      closeAtEnd: false,
+    });
     expect(r.intents).toHaveLength(1);
     expect(r.intents[0]!.side).toBe(OrderSide.BUY);
     expect(r.intents[0]!.reason).toBe('entry');
@@ -28,7 +39,11 @@ describe('sma-cross', () => {
   });
 
   it('exits on a cross down while long', () => {
-    const r = runBot(smaCross, { bars: bars([10, 10, 10, 13, 14, 15, 9, 8, 7]), config: { fast: 2, slow: 3, quantity: '1' }, closeAtEnd: false });
+    const r = runBot(smaCross, {
+      bars: bars([10, 10, 10, 13, 14, 15, 9, 8, 7]),
+      config: { fast: 2, slow: 3, quantity: '1' },
+      closeAtEnd: false,
+    });
     expect(r.intents.map((i) => `${i.side}:${i.reason}`)).toEqual(['BUY:entry', 'SELL:exit']);
     expect(r.fills).toHaveLength(2);
     expect(r.position.signedQty.isZero()).toBe(true);
@@ -37,7 +52,10 @@ describe('sma-cross', () => {
   });
 
   it('closes an open position at the last close with reason end_of_data', () => {
-    const r = runBot(smaCross, { bars: bars([10, 10, 10, 13, 14, 15]), config: { fast: 2, slow: 3, quantity: '1' } });
+    const r = runBot(smaCross, {
+      bars: bars([10, 10, 10, 13, 14, 15]),
+      config: { fast: 2, slow: 3, quantity: '1' },
+    });
     expect(r.intents.map((i) => i.reason)).toEqual(['entry', 'end_of_data']);
     expect(r.fills.at(-1)!.lastPx.toString()).toBe('15.00');
     expect(r.position.signedQty.isZero()).toBe(true);
@@ -45,6 +63,8 @@ describe('sma-cross', () => {
   });
 
   it('refuses a config whose fast period is not below the slow one, naming the key', () => {
-    expect(() => runBot(smaCross, { bars: bars([1, 2, 3]), config: { fast: 5, slow: 3 } })).toThrow(/config\.fast: fast must be smaller than slow/);
+    expect(() => runBot(smaCross, { bars: bars([1, 2, 3]), config: { fast: 5, slow: 3 } })).toThrow(
+      /config\.fast: fast must be smaller than slow/,
+    );
   });
 });

@@ -15,7 +15,10 @@ export const smaCrossConfig = z
       .regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "0.01"')
       .default('0.01')
       .describe('Order quantity in base units'),
-    mode: z.enum(['long', 'long_short']).default('long').describe('long: only long; long_short: flip between long and short'),
+    mode: z
+      .enum(['long', 'long_short'])
+      .default('long')
+      .describe('long: only long; long_short: flip between long and short'),
   })
   .refine((c) => c.fast < c.slow, { message: 'fast must be smaller than slow', path: ['fast'] });
 
@@ -54,10 +57,19 @@ export class SmaCrossBot implements Bot<SmaCrossConfig> {
     const out: OrderIntent[] = [];
     const instrumentId = this.config.instrument;
     if (crossUp) {
-      if (pos.isNegative()) out.push({ instrumentId, side: OrderSide.BUY, quantity: pos.abs(), reason: 'exit', reduceOnly: true });
-      if (!pos.isPositive()) out.push({ instrumentId, side: OrderSide.BUY, quantity: this.config.quantity, reason: 'entry' });
+      if (pos.isNegative())
+        out.push({
+          instrumentId,
+          side: OrderSide.BUY,
+          quantity: pos.abs(),
+          reason: 'exit',
+          reduceOnly: true,
+        });
+      if (!pos.isPositive())
+        out.push({ instrumentId, side: OrderSide.BUY, quantity: this.config.quantity, reason: 'entry' });
     } else {
-      if (pos.isPositive()) out.push({ instrumentId, side: OrderSide.SELL, quantity: pos, reason: 'exit', reduceOnly: true });
+      if (pos.isPositive())
+        out.push({ instrumentId, side: OrderSide.SELL, quantity: pos, reason: 'exit', reduceOnly: true });
       if (this.config.mode === 'long_short' && !pos.isNegative()) {
         out.push({ instrumentId, side: OrderSide.SELL, quantity: this.config.quantity, reason: 'entry' });
       }
@@ -87,7 +99,8 @@ export class SmaCrossBot implements Bot<SmaCrossConfig> {
 export const smaCross = defineBot({
   name: 'sma-cross',
   version: '1.0.0',
-  description: 'SMA fast/slow crossover, long-only by default (mode=long|long_short); market orders fill at the next bar open.',
+  description:
+    'SMA fast/slow crossover, long-only by default (mode=long|long_short); market orders fill at the next bar open.',
   configSchema: smaCrossConfig,
   subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
   create: (c) => new SmaCrossBot(c),

@@ -12,7 +12,7 @@ import {
 import { runBot, type BarRow } from '@qubit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { trendFollowing } from './trend-following.js';
-import { roundTrips } from './testing/round-trips.js';
+import { roundTrips } from '@qubit/sdk/testing';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 2, 0);

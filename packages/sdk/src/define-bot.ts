@@ -25,7 +25,10 @@ const VERSION_RE = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 
 export function defineBot<S extends z.ZodType>(definition: BotDefinition<S>): BotDefinition<S> {
   if (!NAME_RE.test(definition.name)) {
-    throw new ModelError('bot.name', `"${definition.name}" must be 1-64 of a-z, 0-9, _ - (it becomes the StrategyId)`);
+    throw new ModelError(
+      'bot.name',
+      `"${definition.name}" must be 1-64 of a-z, 0-9, _ - (it becomes the StrategyId)`,
+    );
   }
   if (!VERSION_RE.test(definition.version)) {
     throw new ModelError('bot.version', `"${definition.version}" is not a semantic version such as 1.0.0`);
@@ -42,21 +45,30 @@ export class BotConfigError extends ModelError {
     readonly botName: string,
     readonly issues: readonly { path: string; message: string }[],
   ) {
-    super('config', `invalid config for ${botName}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    super(
+      'config',
+      `invalid config for ${botName}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
   }
 }
 
 /** Validates and fills defaults; every error names the key (e.g. `config.fast: Too small: expected number to be >=1`). */
 export function parseBotConfig<S extends z.ZodType>(definition: BotDefinition<S>, raw: unknown): z.output<S> {
   // Unknown keys are errors: a misspelt key silently running with the default is how money gets lost.
-  const schema = definition.configSchema instanceof z.ZodObject ? definition.configSchema.strict() : definition.configSchema;
+  const schema =
+    definition.configSchema instanceof z.ZodObject
+      ? definition.configSchema.strict()
+      : definition.configSchema;
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data as z.output<S>;
   throw new BotConfigError(
     definition.name,
     result.error.issues.flatMap((i) =>
       i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => ({ path: ['config', ...i.path.map(String), k].join('.'), message: 'unknown key' }))
+        ? i.keys.map((k) => ({
+            path: ['config', ...i.path.map(String), k].join('.'),
+            message: 'unknown key',
+          }))
         : [{ path: ['config', ...i.path.map(String)].join('.'), message: i.message }],
     ),
   );

@@ -32,3 +32,4 @@ export {
 export type { Bar, BarType, Instrument, TradeTick, QuoteTick } from '@qubit/model';
 export * from './define-bot.js';
 export * from '@qubit/indicators';
+export * from './exit-orders.js';

@@ -35,7 +35,10 @@ export function barsFromRows(rows: readonly BarRow[], barType: BarType, instrume
     const px = (v: string | number, k: string): Price => {
       const p = Price.from(v, `${field}.${k}`);
       if (!p.isMultipleOf(instrument.tickSize)) {
-        throw new ModelError(`${field}.${k}`, `${p} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`);
+        throw new ModelError(
+          `${field}.${k}`,
+          `${p} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`,
+        );
       }
       return p.withPrecision(instrument.pricePrecision);
     };
@@ -54,10 +57,16 @@ export function barsFromRows(rows: readonly BarRow[], barType: BarType, instrume
       tsInit: open + interval,
     };
     if (bar.high.lt(bar.low) || bar.high.lt(bar.open) || bar.high.lt(bar.close)) {
-      throw new ModelError(`${field}.high`, `high ${bar.high} is below the open ${bar.open}, low ${bar.low} or close ${bar.close}`);
+      throw new ModelError(
+        `${field}.high`,
+        `high ${bar.high} is below the open ${bar.open}, low ${bar.low} or close ${bar.close}`,
+      );
     }
     if (bar.low.gt(bar.open) || bar.low.gt(bar.close)) {
-      throw new ModelError(`${field}.low`, `low ${bar.low} is above the open ${bar.open} or close ${bar.close}`);
+      throw new ModelError(
+        `${field}.low`,
+        `low ${bar.low} is above the open ${bar.open} or close ${bar.close}`,
+      );
     }
     return bar;
   });

@@ -18,9 +18,9 @@ import {
   type PositionView,
   type SubmitOrder,
 } from '@qubit/model';
+import type { TradingNode } from '@qubit/engine';
 import {
   BacktestEngine,
-  TradingNode,
   riskConfigFromJson,
   type InvalidIntent,
   type LogLine,
@@ -59,7 +59,12 @@ export interface BotRunResult {
   readonly orderEvents: readonly OrderEvent[];
   readonly positionEvents: readonly PositionEvent[];
   readonly position: PositionView;
-  readonly pnl: { readonly realized: Money; readonly unrealized: Money; readonly fees: Money; readonly total: Money };
+  readonly pnl: {
+    readonly realized: Money;
+    readonly unrealized: Money;
+    readonly fees: Money;
+    readonly total: Money;
+  };
   readonly equity: Money;
   readonly logs: readonly LogLine[];
   /** Exceptions the bot's hooks threw (contained and counted). */
@@ -79,7 +84,8 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
   const subs = definition.subscriptions(config);
   const instrument = resolveInstrument(options.instrument ?? subs.instruments[0]);
   const barTypeText = subs.barTypes?.find((b) => b.startsWith(`${instrument.id}-`));
-  if (!barTypeText) throw new ModelError('subscriptions', `${definition.name} subscribes to no bars of ${instrument.id}`);
+  if (!barTypeText)
+    throw new ModelError('subscriptions', `${definition.name} subscribes to no bars of ${instrument.id}`);
   const barType = parseBarType(barTypeText);
   const rows = options.bars.filter((b): b is BarRow => !('type' in b));
   const bars: Bar[] =
@@ -105,7 +111,10 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
         accountType: instrument.kind === InstrumentKind.SPOT ? AccountType.CASH : AccountType.MARGIN,
         baseCurrency: instrument.settlementCurrency,
         balances: Object.entries(balances).map(([code, amount]) =>
-          Money.of(amount, code === instrument.settlementCurrency.code ? instrument.settlementCurrency : currency(code, 8)),
+          Money.of(
+            amount,
+            code === instrument.settlementCurrency.code ? instrument.settlementCurrency : currency(code, 8),
+          ),
         ),
       },
     ],
@@ -114,7 +123,14 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
     closeAtEnd: options.closeAtEnd ?? true,
   });
   backtest.addData(bars, 'bars');
-  backtest.addBot({ botId, strategyId: definition.name, accountId, bot: definition.create(config), config, subscriptions: subs });
+  backtest.addBot({
+    botId,
+    strategyId: definition.name,
+    accountId,
+    bot: definition.create(config),
+    config,
+    subscriptions: subs,
+  });
   const r = backtest.run();
   const node = r.node;
   const host = r.bots[0]!;
@@ -141,7 +157,8 @@ export function runBot(definition: BotDefinition, options: RunBotOptions): BotRu
 }
 
 function resolveInstrument(i: string | InstrumentSpec | Instrument | undefined): Instrument {
-  if (i === undefined) throw new ModelError('instrument', 'the bot subscribes to no instrument and none was given');
+  if (i === undefined)
+    throw new ModelError('instrument', 'the bot subscribes to no instrument and none was given');
   if (typeof i === 'string') {
     const spec = SHIPPED_INSTRUMENT_SPECS.find((s) => s.id === i);
     if (!spec) throw new ModelError('instrument', `${i} is not a shipped instrument; pass its spec`);

@@ -1,5 +1,5 @@
-import { Decimal, OrderSide, type Bar } from '@qubit/sdk';
-import type { BotRunResult } from '@qubit/sdk/testing';
+import { Decimal, OrderSide, type Bar } from '@qubit/model';
+import type { BotRunResult } from './run-bot.js';
 
 /** One trade from flat back to flat, as the tests of this bot read a run. */
 export interface RoundTrip {

@@ -6,7 +6,7 @@ import {
   type OrderIntent,
   type OrderView,
   type Rounding,
-} from '@qubit/sdk';
+} from '@qubit/model';
 
 /**
  * One exit level of the open trade (a stop or a target), kept in `ctx.state`, so plain JSON.
