@@ -10,7 +10,8 @@ import { runDemo } from './commands/demo.js';
 function positiveInt(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
     return n;
   };
 }
@@ -38,16 +39,35 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('run a bot over recorded data through the whole kernel and write report.json + report.html')
     .requiredOption('--bot <name|path>', 'a bundled bot (sma-cross, …) or a file exporting a bot definition')
     .requiredOption('--data <file|dir>', 'market data: CSV / JSON (.gz) bars, trades, quotes or book files')
-    .option('--instrument <id>', 'instrument of the data, e.g. BTCUSDT.BINANCE or VN30F1M.HNX (guessed from the data otherwise)')
+    .option(
+      '--instrument <id>',
+      'instrument of the data, e.g. BTCUSDT.BINANCE or VN30F1M.HNX (guessed from the data otherwise)',
+    )
     .option('--from <time>', 'first time to replay (ISO 8601)')
     .option('--to <time>', 'last time to replay (ISO 8601)')
     .option('--set <key=value>', 'a bot config value (repeatable)', collect, [])
     .option('--out <dir>', 'where to write report.json and report.html', 'backtest-report')
     .option('--balance <amount>', 'starting balance in the settlement currency', '1000000')
-    .option('--sweep <key=from..to:step>', 'sweep a parameter (repeatable); runs every combination on all cores', collect, [])
+    .option(
+      '--sweep <key=from..to:step>',
+      'sweep a parameter (repeatable); runs every combination on all cores',
+      collect,
+      [],
+    )
     .option('--sort <metric>', 'metric to rank sweeps and walk-forward choices by', 'sharpe')
-    .option('--walk-forward <windows>', 'split the data into N windows, each in-sample then out-of-sample', positiveInt('--walk-forward'))
+    .option(
+      '--walk-forward <windows>',
+      'split the data into N windows, each in-sample then out-of-sample',
+      positiveInt('--walk-forward'),
+    )
     .option('--in-sample <fraction>', 'in-sample share of each walk-forward window', Number, 0.7)
+    .option(
+      '--bar-path <path>',
+      'how a bar is walked to fill resting orders: OHLC (adaptive), HIGH_FIRST, LOW_FIRST',
+    )
+    .option('--slippage-ticks <n>', 'adverse slippage of market and stop fills, in ticks', Number)
+    .option('--maker-fee <rate>', "maker fee rate replacing the instrument's (0.0002 = 0.02 %)")
+    .option('--taker-fee <rate>', "taker fee rate replacing the instrument's")
     .action(async (o: BacktestFlags) => {
       code = await backtestCommand(o, (line) => console.log(line));
     });
@@ -56,16 +76,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('list')
     .description('the bundled strategies with their descriptions')
     .action(() => {
-      for (const d of Object.values(BUNDLED_BOTS)) console.log(`${d.name.padEnd(16)} ${d.version.padEnd(7)} ${d.description}`);
+      for (const d of Object.values(BUNDLED_BOTS))
+        console.log(`${d.name.padEnd(16)} ${d.version.padEnd(7)} ${d.description}`);
     });
   bot
     .command('new <name>')
-    .description('scaffold a bot with a config schema, a test and a README (bots/<name> inside the repository)')
+    .description(
+      'scaffold a bot with a config schema, a test and a README (bots/<name> inside the repository)',
+    )
     .option('--dir <dir>', 'where to write it')
     .action((name: string, o: { dir?: string }) => {
       const root = scaffoldBot(name, process.cwd(), o.dir);
       // Format with the project's style when prettier is at hand; the files are valid either way.
-      spawnSync('npx', ['--no-install', 'prettier', '--write', '--log-level', 'silent', root], { stdio: 'ignore' });
+      spawnSync('npx', ['--no-install', 'prettier', '--write', '--log-level', 'silent', root], {
+        stdio: 'ignore',
+      });
       console.log(`wrote ${root}; run its test with: npx qubit bot test ${root}`);
     });
   bot
@@ -82,7 +107,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-    if (err instanceof UsageError || (err instanceof Error && err.name === 'ModelError') || err instanceof Error && 'field' in err) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof Error && err.name === 'ModelError') ||
+      (err instanceof Error && 'field' in err)
+    ) {
       console.error(`qubit: ${err.message}`);
       return 2;
     }

@@ -1,9 +1,15 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { loadInstrumentGuessSync, loadMarketDataDirSync, loadMarketDataFileSync, type LoadedData } from '@qubit/adapter-data-files';
-import { BacktestEngine, type BacktestResult } from '@qubit/engine';
+import {
+  loadInstrumentGuessSync,
+  loadMarketDataDirSync,
+  loadMarketDataFileSync,
+  type LoadedData,
+} from '@qubit/adapter-data-files';
+import { BacktestEngine, BarPath, type BacktestResult, type SimulatedVenueConfig } from '@qubit/engine';
 import {
   AccountType,
+  Decimal,
   InstrumentKind,
   ModelError,
   Money,
@@ -30,6 +36,8 @@ export interface BacktestJob {
   readonly overrides: Record<string, unknown>;
   readonly balance: string;
   readonly cwd: string;
+  /** Fill model of the simulated venue: bar path, slippage in ticks, fee rates replacing the instrument's. */
+  readonly fills?: { barPath?: string; slippageTicks?: number; makerFee?: string; takerFee?: string };
 }
 
 export interface PreparedData {
@@ -69,24 +77,35 @@ export function prepareData(job: BacktestJob, definition: BotDefinition): Prepar
   } catch {
     throw new UsageError(`--data: ${job.data} does not exist`);
   }
-  const defaults = parseBotConfig(definition, withInstrument(definition, job.overrides, job.instrument)) as Record<string, unknown>;
+  const defaults = parseBotConfig(
+    definition,
+    withInstrument(definition, job.overrides, job.instrument),
+  ) as Record<string, unknown>;
   const configured = typeof defaults.instrument === 'string' ? defaults.instrument : undefined;
   const id = job.instrument ?? configured;
   let instrument = id ? shippedInstrument(id) : undefined;
   if (!instrument) {
-    if (stat.isDirectory()) throw new UsageError(`--instrument: ${id ?? '(none)'} is not a shipped instrument; name one, or pass a single file to guess from`);
+    if (stat.isDirectory())
+      throw new UsageError(
+        `--instrument: ${id ?? '(none)'} is not a shipped instrument; name one, or pass a single file to guess from`,
+      );
     instrument = loadInstrumentGuessSync(job.data, id ? { id } : {}).instrument;
   }
   const options = { instrument, sort: false };
-  const loaded: LoadedData = stat.isDirectory() ? loadMarketDataDirSync(job.data, options) : loadMarketDataFileSync(job.data, options);
+  const loaded: LoadedData = stat.isDirectory()
+    ? loadMarketDataDirSync(job.data, options)
+    : loadMarketDataFileSync(job.data, options);
   let data: readonly MarketData[] =
     loaded.kind === 'book' ? (loaded.data as readonly MarketData[]) : (loaded.data as readonly MarketData[]);
   const from = job.from ? parseTime(job.from, '--from') : undefined;
   const to = job.to ? parseTime(job.to, '--to') : undefined;
   if (from !== undefined || to !== undefined) {
-    data = data.filter((d) => (from === undefined || d.tsEvent >= from) && (to === undefined || d.tsEvent <= to));
+    data = data.filter(
+      (d) => (from === undefined || d.tsEvent >= from) && (to === undefined || d.tsEvent <= to),
+    );
   }
-  if (data.length === 0) throw new UsageError(`--data: no rows of ${basename(job.data)} fall between --from and --to`);
+  if (data.length === 0)
+    throw new UsageError(`--data: no rows of ${basename(job.data)} fall between --from and --to`);
   return { instrument, data, kind: loaded.kind, timeframe: timeframeOf(loaded), files: [job.data] };
 }
 
@@ -107,7 +126,8 @@ function baseType(node: unknown): string | undefined {
   let n = node as SchemaNode | undefined;
   for (let i = 0; i < 10 && n?.def; i++) {
     const t = n.def.type;
-    if (t === 'default' || t === 'optional' || t === 'nullable' || t === 'prefault' || t === 'catch') n = n.def.innerType;
+    if (t === 'default' || t === 'optional' || t === 'nullable' || t === 'prefault' || t === 'catch')
+      n = n.def.innerType;
     else if (t === 'pipe') n = n.def.in;
     else return t;
   }
@@ -115,20 +135,29 @@ function baseType(node: unknown): string | undefined {
 }
 
 /** `--set quantity=1` means the string "1" for a string key and the number 1 for a number key. */
-function coerceToSchema(shape: Record<string, unknown> | undefined, raw: Record<string, unknown>): Record<string, unknown> {
+function coerceToSchema(
+  shape: Record<string, unknown> | undefined,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
   if (!shape) return raw;
   const out = { ...raw };
   for (const [k, v] of Object.entries(out)) {
     const t = baseType(shape[k]);
     if (t === 'string' && (typeof v === 'number' || typeof v === 'boolean')) out[k] = String(v);
-    else if (t === 'number' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) out[k] = Number(v);
+    else if (t === 'number' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)))
+      out[k] = Number(v);
   }
   return out;
 }
 
 /** The overrides with `instrument` set when the bot's schema has such a key and --instrument was given. */
-function withInstrument(definition: BotDefinition, overrides: Record<string, unknown>, instrument?: string): Record<string, unknown> {
-  const shape = (definition.configSchema as { shape?: Record<string, unknown> }).shape ?? unwrapShape(definition);
+function withInstrument(
+  definition: BotDefinition,
+  overrides: Record<string, unknown>,
+  instrument?: string,
+): Record<string, unknown> {
+  const shape =
+    (definition.configSchema as { shape?: Record<string, unknown> }).shape ?? unwrapShape(definition);
   const out = coerceToSchema(shape, overrides);
   if (instrument && shape && 'instrument' in shape) out.instrument = instrument;
   return out;
@@ -136,7 +165,11 @@ function withInstrument(definition: BotDefinition, overrides: Record<string, unk
 
 function unwrapShape(definition: BotDefinition): Record<string, unknown> | undefined {
   // A refined object schema (z.object(...).refine(...)) keeps its shape on the inner type.
-  const def = (definition.configSchema as { def?: { in?: { shape?: Record<string, unknown> }; schema?: { shape?: Record<string, unknown> } } }).def;
+  const def = (
+    definition.configSchema as {
+      def?: { in?: { shape?: Record<string, unknown> }; schema?: { shape?: Record<string, unknown> } };
+    }
+  ).def;
   return def?.in?.shape ?? def?.schema?.shape;
 }
 
@@ -147,9 +180,15 @@ export function resolveConfig(
   prepared: PreparedData,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const raw = withInstrument(definition, { ...job.overrides, ...extra }, job.instrument ?? prepared.instrument.id);
-  const shape = (definition.configSchema as { shape?: Record<string, unknown> }).shape ?? unwrapShape(definition);
-  if (prepared.timeframe && shape && 'timeframe' in shape && !('timeframe' in raw)) raw.timeframe = prepared.timeframe;
+  const raw = withInstrument(
+    definition,
+    { ...job.overrides, ...extra },
+    job.instrument ?? prepared.instrument.id,
+  );
+  const shape =
+    (definition.configSchema as { shape?: Record<string, unknown> }).shape ?? unwrapShape(definition);
+  if (prepared.timeframe && shape && 'timeframe' in shape && !('timeframe' in raw))
+    raw.timeframe = prepared.timeframe;
   if (shape && 'instrument' in shape && !('instrument' in raw)) raw.instrument = prepared.instrument.id;
   return parseBotConfig(definition, raw) as Record<string, unknown>;
 }
@@ -165,19 +204,32 @@ export function runBacktest(
 ): BacktestOutcome {
   const config = resolveConfig(definition, job, prepared, extra);
   const subs = definition.subscriptions(config);
-  for (const id of [...subs.instruments, ...(subs.barTypes ?? []).map((b) => b.slice(0, b.indexOf('-', b.lastIndexOf('.'))))]) {
+  for (const id of [
+    ...subs.instruments,
+    ...(subs.barTypes ?? []).map((b) => b.slice(0, b.indexOf('-', b.lastIndexOf('.')))),
+  ]) {
     if (id !== prepared.instrument.id) {
-      throw new UsageError(`the bot trades ${id} but the data is for ${prepared.instrument.id}; pass --instrument or --set instrument=…`);
+      throw new UsageError(
+        `the bot trades ${id} but the data is for ${prepared.instrument.id}; pass --instrument or --set instrument=…`,
+      );
     }
   }
   const wanted = subs.barTypes?.[0];
-  if (prepared.kind === 'bars' && wanted && prepared.data[0]?.type === 'Bar' && barTypeToString(prepared.data[0].barType) !== wanted) {
-    throw new UsageError(`the bot wants ${wanted} bars but the data holds ${barTypeToString(prepared.data[0].barType)}; set the timeframe with --set`);
+  if (
+    prepared.kind === 'bars' &&
+    wanted &&
+    prepared.data[0]?.type === 'Bar' &&
+    barTypeToString(prepared.data[0].barType) !== wanted
+  ) {
+    throw new UsageError(
+      `the bot wants ${wanted} bars but the data holds ${barTypeToString(prepared.data[0].barType)}; set the timeframe with --set`,
+    );
   }
   const data = window ? prepared.data.slice(window.from, window.to) : prepared.data;
   const instrument = prepared.instrument;
   const ccy = instrument.settlementCurrency;
   const engine = new BacktestEngine({
+    venues: { [instrument.venue]: venueConfig(job) },
     instruments: [instrument],
     accounts: [
       {
@@ -190,12 +242,37 @@ export function runBacktest(
   });
   engine.addData(data, prepared.files.join(','));
   const botId = `${definition.name}-1`;
-  engine.addBot({ botId, strategyId: definition.name, accountId: 'BACKTEST', bot: definition.create(config), config, subscriptions: subs });
+  engine.addBot({
+    botId,
+    strategyId: definition.name,
+    accountId: 'BACKTEST',
+    bot: definition.create(config),
+    config,
+    subscriptions: subs,
+  });
   const started = Date.now();
   const result = engine.run(onProgress);
   const input: ReportInput = {
-    run: { started_at: new Date(started).toISOString(), duration_ms: Date.now() - started, qubit_version: '0.1.0' },
-    config: { bot: definition.name, bot_version: definition.version, params: config, instrument: instrument.id, data: prepared.files.map((f) => basename(f)), balance: job.balance, fill_model: 'bars: market orders at the next bar open; adaptive OHLC path' },
+    run: {
+      started_at: new Date(started).toISOString(),
+      duration_ms: Date.now() - started,
+      qubit_version: '0.1.0',
+    },
+    config: {
+      bot: definition.name,
+      bot_version: definition.version,
+      params: config,
+      instrument: instrument.id,
+      data: prepared.files.map((f) => basename(f)),
+      balance: job.balance,
+      fill_model: {
+        market_orders: 'next bar open',
+        bar_path: job.fills?.barPath ?? 'OHLC',
+        slippage_ticks: job.fills?.slippageTicks ?? 0,
+        maker_fee: job.fills?.makerFee ?? 'instrument',
+        taker_fee: job.fills?.takerFee ?? 'instrument',
+      },
+    },
     baseCurrency: ccy,
     startingEquity: result.startingEquity,
     start: result.start,
@@ -205,9 +282,33 @@ export function runBacktest(
     denials: result.denials,
     equityCurve: result.equityCurve,
     prices: [{ instrumentId: instrument.id, bars: priceBars(data) }],
-    instruments: (id) => (id === instrument.id ? { multiplier: instrument.multiplier, settlementCurrency: ccy } : undefined),
+    instruments: (id) =>
+      id === instrument.id ? { multiplier: instrument.multiplier, settlementCurrency: ccy } : undefined,
   };
   return { config, result, report: buildReport(input), input };
+}
+
+/** The simulated venue's fill model from the job's flags; every value is checked by the venue (errors name the field). */
+function venueConfig(job: BacktestJob): Partial<SimulatedVenueConfig> {
+  const f = job.fills ?? {};
+  const feeOverride =
+    f.makerFee !== undefined || f.takerFee !== undefined
+      ? {
+          maker: f.makerFee === undefined ? undefined : Decimal.from(f.makerFee, '--maker-fee'),
+          taker: f.takerFee === undefined ? undefined : Decimal.from(f.takerFee, '--taker-fee'),
+        }
+      : undefined;
+  if (f.barPath !== undefined && !(Object.values(BarPath) as string[]).includes(f.barPath)) {
+    throw new UsageError(`--bar-path: "${f.barPath}" is not one of ${Object.values(BarPath).join(', ')}`);
+  }
+  if (f.slippageTicks !== undefined && (!Number.isInteger(f.slippageTicks) || f.slippageTicks < 0)) {
+    throw new UsageError(`--slippage-ticks: ${f.slippageTicks} must be a whole number of ticks ≥ 0`);
+  }
+  return {
+    ...(f.barPath ? { barPath: f.barPath as BarPath } : {}),
+    ...(f.slippageTicks !== undefined ? { slippageTicks: f.slippageTicks } : {}),
+    ...(feeOverride ? { feeOverride } : {}),
+  };
 }
 
 type PriceBar = ReportInput['prices'][number]['bars'][number];
@@ -218,7 +319,8 @@ function priceBars(data: readonly MarketData[]): PriceBar[] {
     if (d.type === 'Bar') {
       const open = d.tsEvent - (barIntervalNanos(d.barType) ?? 0n);
       out.push({ ts: open, open: d.open, high: d.high, low: d.low, close: d.close });
-    } else if (d.type === 'TradeTick') out.push({ ts: d.tsEvent, open: d.price, high: d.price, low: d.price, close: d.price });
+    } else if (d.type === 'TradeTick')
+      out.push({ ts: d.tsEvent, open: d.price, high: d.price, low: d.price, close: d.price });
   }
   return out;
 }

@@ -7,14 +7,19 @@ export function parseOverrides(pairs: readonly string[]): Record<string, unknown
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set: "${pair}" is not key=value`);
     const key = pair.slice(0, eq).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(key)) throw new UsageError(`--set: "${key}" is not a config key`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(key))
+      throw new UsageError(`--set: "${key}" is not a config key`);
     setPath(out, key.split('.'), parseValue(pair.slice(eq + 1).trim()));
   }
   return out;
 }
 
 export function parseValue(text: string): unknown {
-  if (/^-?\d+(\.\d+)?$/.test(text) && Number.isSafeInteger(Math.trunc(Number(text))) && !/^-?0\d/.test(text)) {
+  if (
+    /^-?\d+(\.\d+)?$/.test(text) &&
+    Number.isSafeInteger(Math.trunc(Number(text))) &&
+    !/^-?0\d/.test(text)
+  ) {
     // Plain integers become numbers; decimals stay strings unless the schema wants a number (quantities are strings).
     return text.includes('.') ? text : Number(text);
   }

@@ -4,7 +4,11 @@ import { prepareData, runBacktest, type BacktestJob } from './backtest-job.js';
 
 interface SweepTask {
   readonly job: BacktestJob;
-  readonly combos: readonly { index: number; params: Record<string, unknown>; window?: { from: number; to: number } }[];
+  readonly combos: readonly {
+    index: number;
+    params: Record<string, unknown>;
+    window?: { from: number; to: number };
+  }[];
 }
 
 /** One sweep worker: loads the data once, then runs its share of the parameter combinations. */

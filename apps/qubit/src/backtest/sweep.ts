@@ -20,7 +20,10 @@ export async function runSweep(
   onRow?: (done: number, total: number) => void,
 ): Promise<SweepRow[]> {
   const workers = Math.max(1, Math.min(availableParallelism(), combos.length));
-  const shares = Array.from({ length: workers }, () => [] as { index: number; params: Record<string, unknown>; window?: { from: number; to: number } }[]);
+  const shares = Array.from(
+    { length: workers },
+    () => [] as { index: number; params: Record<string, unknown>; window?: { from: number; to: number } }[],
+  );
   combos.forEach((c, index) => shares[index % workers]!.push({ index, ...c }));
   const rows: SweepRow[] = new Array<SweepRow>(combos.length);
   let done = 0;
@@ -28,13 +31,17 @@ export async function runSweep(
     shares.map(
       (share) =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url), { workerData: { job, combos: share } });
+          const w = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url), {
+            workerData: { job, combos: share },
+          });
           w.on('message', (row: SweepRow) => {
             rows[row.index] = row;
             onRow?.(++done, combos.length);
           });
           w.on('error', reject);
-          w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`))));
+          w.on('exit', (code) =>
+            code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`)),
+          );
         }),
     ),
   );

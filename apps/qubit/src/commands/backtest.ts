@@ -21,10 +21,19 @@ export interface BacktestFlags {
   readonly sort: string;
   readonly walkForward?: number;
   readonly inSample: number;
+  readonly barPath?: string;
+  readonly slippageTicks?: number;
+  readonly makerFee?: string;
+  readonly takerFee?: string;
 }
 
 type Summary = BacktestReport['summary'];
-const LOWER_IS_BETTER = new Set(['max_drawdown', 'max_drawdown_duration_ms', 'denial_count', 'losing_trades']);
+const LOWER_IS_BETTER = new Set([
+  'max_drawdown',
+  'max_drawdown_duration_ms',
+  'denial_count',
+  'losing_trades',
+]);
 
 function metric(summary: Summary | undefined, key: string): number {
   const v = summary ? (summary as unknown as Record<string, unknown>)[key] : undefined;
@@ -34,7 +43,18 @@ function metric(summary: Summary | undefined, key: string): number {
 }
 
 function checkSortKey(key: string): void {
-  const known = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'win_rate', 'profit_factor', 'net_pnl', 'trade_count', 'exposure_time'];
+  const known = [
+    'total_return',
+    'cagr',
+    'sharpe',
+    'sortino',
+    'max_drawdown',
+    'win_rate',
+    'profit_factor',
+    'net_pnl',
+    'trade_count',
+    'exposure_time',
+  ];
   if (!known.includes(key)) throw new UsageError(`--sort: "${key}" is not one of ${known.join(', ')}`);
 }
 
@@ -59,7 +79,8 @@ function table(headers: string[], rows: string[][]): string[] {
 /** `qubit backtest`: one run with a report, a parameter sweep, or a walk-forward. */
 export async function backtestCommand(f: BacktestFlags, out: (line: string) => void): Promise<number> {
   checkSortKey(f.sort);
-  if (!(f.inSample > 0 && f.inSample < 1)) throw new UsageError(`--in-sample: ${f.inSample} must be between 0 and 1`);
+  if (!(f.inSample > 0 && f.inSample < 1))
+    throw new UsageError(`--in-sample: ${f.inSample} must be between 0 and 1`);
   const job: BacktestJob = {
     bot: f.bot,
     data: resolve(f.data),
@@ -69,11 +90,14 @@ export async function backtestCommand(f: BacktestFlags, out: (line: string) => v
     overrides: parseOverrides(f.set),
     balance: f.balance,
     cwd: process.cwd(),
+    fills: { barPath: f.barPath, slippageTicks: f.slippageTicks, makerFee: f.makerFee, takerFee: f.takerFee },
   };
   const definition = await resolveBot(f.bot, job.cwd);
   const sweeps = f.sweep.map(parseSweep);
   const prepared = prepareData(job, definition);
-  out(`${definition.name} ${definition.version} on ${prepared.instrument.id}: ${prepared.data.length.toLocaleString('en-US')} ${prepared.kind} from ${f.data}`);
+  out(
+    `${definition.name} ${definition.version} on ${prepared.instrument.id}: ${prepared.data.length.toLocaleString('en-US')} ${prepared.kind} from ${f.data}`,
+  );
 
   if (f.walkForward !== undefined) return walkForward(f, job, prepared.data.length, sweeps, out);
   if (sweeps.length > 0) {
@@ -105,7 +129,12 @@ function printSweep(rows: readonly SweepRow[], sort: string, out: (line: string)
   out(`sorted by ${sort}${LOWER_IS_BETTER.has(sort) ? ' (lower is better)' : ''}:`);
   for (const line of table(
     [...keys, ...cols],
-    sorted.map((r) => [...keys.map((k) => fmt(r.params[k])), ...(r.error ? [`error: ${r.error}`, ...cols.slice(1).map(() => '')] : cols.map((c) => fmt((r.summary as unknown as Record<string, unknown>)[c])))]),
+    sorted.map((r) => [
+      ...keys.map((k) => fmt(r.params[k])),
+      ...(r.error
+        ? [`error: ${r.error}`, ...cols.slice(1).map(() => '')]
+        : cols.map((c) => fmt((r.summary as unknown as Record<string, unknown>)[c]))),
+    ]),
   ))
     out(line);
 }
@@ -122,7 +151,8 @@ async function walkForward(
   out: (line: string) => void,
 ): Promise<number> {
   const n = f.walkForward!;
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--walk-forward: ${n} must be a whole number of windows in 1..100`);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new UsageError(`--walk-forward: ${n} must be a whole number of windows in 1..100`);
   const size = Math.floor(rows / n);
   if (size < 10) throw new UsageError(`--walk-forward: ${rows} rows are too few for ${n} windows`);
   const grid = sweeps.length > 0 ? sweepGrid(sweeps) : [{}];
@@ -139,7 +169,9 @@ async function walkForward(
   );
   const chosen = windows.map((_, w) => {
     const candidates = isRows.slice(w * grid.length, (w + 1) * grid.length);
-    return candidates.reduce((best, r) => (better(metric(r.summary, f.sort), metric(best.summary, f.sort), f.sort) ? r : best));
+    return candidates.reduce((best, r) =>
+      better(metric(r.summary, f.sort), metric(best.summary, f.sort), f.sort) ? r : best,
+    );
   });
   const oosRows = await runSweep(
     job,

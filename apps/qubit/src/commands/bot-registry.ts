@@ -14,7 +14,10 @@ import { UsageError } from './bot-scaffold.js';
 
 /** The bundled strategies by name. */
 export const BUNDLED_BOTS: Readonly<Record<string, BotDefinition>> = Object.fromEntries(
-  [smaCross, grid, emaShort, momentum, meanReversion, trendFollowing, overnightRange, mlSignal].map((b) => [b.name, b as BotDefinition]),
+  [smaCross, grid, emaShort, momentum, meanReversion, trendFollowing, overnightRange, mlSignal].map((b) => [
+    b.name,
+    b as BotDefinition,
+  ]),
 );
 
 function isDefinition(v: unknown): v is BotDefinition {
@@ -33,7 +36,9 @@ export async function resolveBot(nameOrPath: string, cwd: string): Promise<BotDe
   if (bundled) return bundled;
   const path = resolve(cwd, nameOrPath);
   if (!existsSync(path)) {
-    throw new UsageError(`--bot: "${nameOrPath}" is neither a bundled bot (${Object.keys(BUNDLED_BOTS).join(', ')}) nor a file`);
+    throw new UsageError(
+      `--bot: "${nameOrPath}" is neither a bundled bot (${Object.keys(BUNDLED_BOTS).join(', ')}) nor a file`,
+    );
   }
   let mod: Record<string, unknown>;
   try {
@@ -42,6 +47,7 @@ export async function resolveBot(nameOrPath: string, cwd: string): Promise<BotDe
     throw new UsageError(`--bot: cannot load ${nameOrPath}: ${(err as Error).message.split('\n')[0]}`);
   }
   const found = [mod.default, ...Object.values(mod)].filter(isDefinition);
-  if (found.length === 0) throw new UsageError(`--bot: ${nameOrPath} exports no bot definition (made with defineBot)`);
+  if (found.length === 0)
+    throw new UsageError(`--bot: ${nameOrPath} exports no bot definition (made with defineBot)`);
   return found[0]!;
 }

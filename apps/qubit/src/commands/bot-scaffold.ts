@@ -15,9 +15,15 @@ export class UsageError extends Error {
  */
 export function scaffoldBot(name: string, cwd: string, dir?: string): string {
   if (!NAME_RE.test(name)) {
-    throw new UsageError(`bot name "${name}" must be 2-41 characters of a-z, 0-9 and -, starting with a letter`);
+    throw new UsageError(
+      `bot name "${name}" must be 2-41 characters of a-z, 0-9 and -, starting with a letter`,
+    );
   }
-  const root = dir ? resolve(cwd, dir) : existsSync(join(cwd, 'bots')) ? join(cwd, 'bots', name) : join(cwd, name);
+  const root = dir
+    ? resolve(cwd, dir)
+    : existsSync(join(cwd, 'bots'))
+      ? join(cwd, 'bots', name)
+      : join(cwd, name);
   if (existsSync(root)) throw new UsageError(`${root} already exists; choose another name or remove it`);
   const cls = name
     .split('-')

@@ -1,6 +1,13 @@
 import { smaCross } from '@qubit/bot-sma-cross';
 import { syntheticBars } from '@qubit/engine';
-import { BTCUSDT_BINANCE, instrumentFromSpec, isoToNanos, makeBarType, nanosToIso, BarAggregation } from '@qubit/model';
+import {
+  BTCUSDT_BINANCE,
+  instrumentFromSpec,
+  isoToNanos,
+  makeBarType,
+  nanosToIso,
+  BarAggregation,
+} from '@qubit/model';
 import { runBot } from '@qubit/sdk/testing';
 
 export interface DemoOptions {
@@ -30,12 +37,23 @@ export function runDemo(o: DemoOptions, out: (line: string) => void): number {
   const r = runBot(smaCross, {
     bars,
     instrument,
-    config: { instrument: instrument.id, timeframe: '1-MINUTE', fast: o.fast, slow: o.slow, quantity: '0.05' },
+    config: {
+      instrument: instrument.id,
+      timeframe: '1-MINUTE',
+      fast: o.fast,
+      slow: o.slow,
+      quantity: '0.05',
+    },
     balances: { USDT: '100000' },
-    risk: { global: { daily_loss_cap: '5000' }, bots: { 'sma-cross-1': { max_position_qty: { default: '0.10000' } } } },
+    risk: {
+      global: { daily_loss_cap: '5000' },
+      bots: { 'sma-cross-1': { max_position_qty: { default: '0.10000' } } },
+    },
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  out(`Qubit demo: sma-cross (fast ${o.fast}, slow ${o.slow}) on ${o.bars} synthetic 1-minute ${instrument.id} bars (seed ${o.seed})`);
+  out(
+    `Qubit demo: sma-cross (fast ${o.fast}, slow ${o.slow}) on ${o.bars} synthetic 1-minute ${instrument.id} bars (seed ${o.seed})`,
+  );
   out(`  ${nanosToIso(bars[0]!.tsEvent)} .. ${nanosToIso(bars[bars.length - 1]!.tsEvent)}`);
   out('');
   out(`  orders asked      ${r.intents.length}`);
@@ -49,7 +67,9 @@ export function runDemo(o: DemoOptions, out: (line: string) => void): number {
   out('');
   out('  first fills:');
   for (const f of r.fills.slice(0, 6)) {
-    out(`    ${nanosToIso(f.tsEvent)}  ${f.side.padEnd(4)} ${f.lastQty} @ ${f.lastPx}  fee ${f.fee}  ${f.clientOrderId}`);
+    out(
+      `    ${nanosToIso(f.tsEvent)}  ${f.side.padEnd(4)} ${f.lastQty} @ ${f.lastPx}  fee ${f.fee}  ${f.clientOrderId}`,
+    );
   }
   for (const d of r.denials.slice(0, 3)) out(`  denied: ${d.reasonCode}: ${d.reason}`);
   out('');
