@@ -7,11 +7,11 @@ import {
   type LoadedData,
 } from '@qubit/adapter-data-files';
 import { BacktestEngine, BarPath, type BacktestResult, type SimulatedVenueConfig } from '@qubit/engine';
+import type { ModelError } from '@qubit/model';
 import {
   AccountType,
   Decimal,
   InstrumentKind,
-  ModelError,
   Money,
   SHIPPED_INSTRUMENT_SPECS,
   barIntervalNanos,
