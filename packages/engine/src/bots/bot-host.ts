@@ -2,6 +2,7 @@ import {
   Decimal,
   Money,
   ModelError,
+  OrderSide,
   PositionSide,
   Price,
   Quantity,
@@ -13,6 +14,7 @@ import {
   type BotEvent,
   type CancelOrder,
   type ClientOrderId,
+  type Currency,
   type Instrument,
   type KeyValueState,
   type MarketData,
@@ -32,7 +34,7 @@ import type { Clock } from '../clock/clock.js';
 import type { DataEngine } from '../data/data-engine.js';
 import type { IdGenerator } from '../ids/id-generator.js';
 import type { Order } from '../orders/order.js';
-import { InMemoryBotMetrics, botLogger, type LogSink } from './bot-logger.js';
+import { InMemoryBotMetrics, botLogger, metricKey, type LogSink } from './bot-logger.js';
 import { InMemoryKeyValueState } from './in-memory-state.js';
 import { intentToCommand, type IntentOwner } from './intent-to-command.js';
 
@@ -41,7 +43,7 @@ export interface BotPortfolioView {
   positionView(accountId: string, botId: string, instrumentId: string): PositionView;
   botPositions(accountId: string, botId: string): readonly PositionView[];
   equity(accountId: string): Decimal | undefined;
-  baseCurrency(accountId: string): import('@qubit/model').Currency | undefined;
+  baseCurrency(accountId: string): Currency | undefined;
 }
 
 export interface BotSubscriptions {
@@ -96,6 +98,8 @@ export class BotHost<C = unknown> {
   private readonly unsubscribe: (() => void)[] = [];
   private running = false;
   private errorCount = 0;
+  private readonly intentKeys = new Map<string, { readonly buy: string; readonly sell: string }>();
+  private readonly instrumentOf = (id: string): Instrument | undefined => this.o.cache.instrument(id);
 
   constructor(options: BotHostOptions<C>) {
     this.o = options;
@@ -163,26 +167,70 @@ export class BotHost<C = unknown> {
 
   private onMarket(data: MarketData): void {
     if (!this.running) return;
-    let snapshot: MarketSnapshot | undefined;
+    let snapshot: MarketSnapshot;
     switch (data.type) {
       case 'Bar': {
         if (!this.barTypeSet.has(barTypeToString(data.barType))) return;
-        snapshot = this.snapshot(data.barType.instrumentId, data.tsEvent, 'bar', { bar: data });
+        const id = data.barType.instrumentId;
+        const q = this.o.cache.quote(id);
+        snapshot = {
+          instrumentId: id,
+          instrument: this.o.cache.requireInstrument(id),
+          ts: data.tsEvent,
+          trigger: 'bar',
+          last: this.o.cache.lastPrice(id),
+          bid: q?.bidPrice,
+          ask: q?.askPrice,
+          bar: data,
+        };
         break;
       }
-      case 'TradeTick':
-        if (!this.instrumentSet.has(data.instrumentId) || this.barInstruments.has(data.instrumentId)) return;
-        snapshot = this.snapshot(data.instrumentId, data.tsEvent, 'trade', { trade: data });
+      case 'TradeTick': {
+        const id = data.instrumentId;
+        if (!this.instrumentSet.has(id) || this.barInstruments.has(id)) return;
+        const q = this.o.cache.quote(id);
+        snapshot = {
+          instrumentId: id,
+          instrument: this.o.cache.requireInstrument(id),
+          ts: data.tsEvent,
+          trigger: 'trade',
+          last: this.o.cache.lastPrice(id),
+          bid: q?.bidPrice,
+          ask: q?.askPrice,
+          trade: data,
+        };
         break;
-      case 'QuoteTick':
-        if (!this.instrumentSet.has(data.instrumentId) || this.barInstruments.has(data.instrumentId)) return;
-        snapshot = this.snapshot(data.instrumentId, data.tsEvent, 'quote', { quote: data });
+      }
+      case 'QuoteTick': {
+        const id = data.instrumentId;
+        if (!this.instrumentSet.has(id) || this.barInstruments.has(id)) return;
+        const q = this.o.cache.quote(id);
+        snapshot = {
+          instrumentId: id,
+          instrument: this.o.cache.requireInstrument(id),
+          ts: data.tsEvent,
+          trigger: 'quote',
+          last: this.o.cache.lastPrice(id),
+          bid: q?.bidPrice,
+          ask: q?.askPrice,
+          quote: data,
+        };
         break;
+      }
       default:
         return;
     }
-    const s = snapshot;
-    this.call('onTick', () => this.o.bot.onTick(s, this.ctx));
+    this.tick(snapshot);
+  }
+
+  /** `call('onTick', …)` without a closure per tick: the hook runs on every datum the bot follows. */
+  private tick(snapshot: MarketSnapshot): void {
+    try {
+      const out = this.o.bot.onTick(snapshot, this.ctx);
+      if (out) for (const intent of out) this.submit(intent);
+    } catch (err) {
+      this.failed('onTick', err);
+    }
   }
 
   private onBusEvent(m: BusMessage): void {
@@ -193,25 +241,6 @@ export class BotHost<C = unknown> {
     this.call('onEvent', () => this.o.bot.onEvent!(e, this.ctx));
   }
 
-  private snapshot(
-    instrumentId: string,
-    ts: UnixNanos,
-    trigger: MarketSnapshot['trigger'],
-    extra: Partial<MarketSnapshot>,
-  ): MarketSnapshot {
-    const q = this.o.cache.quote(instrumentId);
-    return {
-      instrumentId: instrumentId as MarketSnapshot['instrumentId'],
-      instrument: this.o.cache.requireInstrument(instrumentId),
-      ts,
-      trigger,
-      last: this.o.cache.lastPrice(instrumentId),
-      bid: q?.bidPrice,
-      ask: q?.askPrice,
-      ...extra,
-    };
-  }
-
   /** Runs a hook, submits what it returned, and contains whatever it throws. */
   private call(hook: string, fn: () => Iterable<OrderIntent> | void): void {
     let out: Iterable<OrderIntent> | void;
@@ -219,12 +248,16 @@ export class BotHost<C = unknown> {
       out = fn();
       if (out) for (const intent of out) this.submit(intent);
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      this.errorCount++;
-      this.metrics.counter('bot_on_tick_exceptions_total', 1, { hook });
-      this.ctx.log.error(`${hook} threw: ${e.message}`, { hook, stack: e.stack });
-      this.o.onError?.(e, hook);
+      this.failed(hook, err);
     }
+  }
+
+  private failed(hook: string, err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.errorCount++;
+    this.metrics.counter('bot_on_tick_exceptions_total', 1, { hook });
+    this.ctx.log.error(`${hook} threw: ${e.message}`, { hook, stack: e.stack });
+    this.o.onError?.(e, hook);
   }
 
   private submit(intent: OrderIntent): void {
@@ -234,7 +267,7 @@ export class BotHost<C = unknown> {
       cmd = intentToCommand(
         intent,
         this.o,
-        (id) => this.o.cache.instrument(id),
+        this.instrumentOf,
         this.o.nextClientOrderId,
         this.o.ids.id(),
         now,
@@ -248,11 +281,20 @@ export class BotHost<C = unknown> {
     }
     this.submittedCount++;
     if (this.o.recordSubmitted) this.submitted.push(cmd);
-    this.metrics.counter('bot_order_intents_total', 1, {
-      side: cmd.side.toLowerCase(),
-      symbol: cmd.instrumentId,
-    });
+    this.metrics.counterByKey(this.intentCounterKey(cmd.side, cmd.instrumentId));
     this.o.bus.publish(Topic.TRADING_SIGNALS, instrumentKey(cmd.instrumentId), cmd);
+  }
+
+  /** The key of bot_order_intents_total{side, symbol}, made once per instrument rather than per order. */
+  private intentCounterKey(side: OrderSide, instrumentId: string): string {
+    let keys = this.intentKeys.get(instrumentId);
+    if (!keys) {
+      const key = (s: OrderSide): string =>
+        metricKey('bot_order_intents_total', { side: s.toLowerCase(), symbol: instrumentId });
+      keys = { buy: key(OrderSide.BUY), sell: key(OrderSide.SELL) };
+      this.intentKeys.set(instrumentId, keys);
+    }
+    return side === OrderSide.BUY ? keys.buy : keys.sell;
   }
 
   private ownOrder(clientOrderId: string): Order {
@@ -265,7 +307,8 @@ export class BotHost<C = unknown> {
 
   private makeContext(): BotContext<C> {
     const o = this.o;
-    const host = this;
+    const ownOrder = (id: string): Order => this.ownOrder(id);
+    const cancelOne = (id: string): void => this.ctx.cancel(id);
     const instrument = (id: string): Instrument => o.cache.requireInstrument(id);
     const log = botLogger(o.botId, () => o.clock.now(), o.logSink ?? (() => undefined));
     return {
@@ -290,7 +333,7 @@ export class BotHost<C = unknown> {
         return Money.of(eq, ccy);
       },
       cancel: (clientOrderId: ClientOrderId | string) => {
-        const order = host.ownOrder(clientOrderId);
+        const order = ownOrder(clientOrderId);
         const cmd: CancelOrder = {
           type: 'CancelOrder',
           commandId: o.ids.id(),
@@ -306,7 +349,7 @@ export class BotHost<C = unknown> {
         o.bus.publish(Topic.ORDERS_COMMANDS, portfolioKey(order.accountId), cmd);
       },
       modify: (clientOrderId, changes) => {
-        const order = host.ownOrder(clientOrderId);
+        const order = ownOrder(clientOrderId);
         const cmd: ModifyOrder = {
           type: 'ModifyOrder',
           commandId: o.ids.id(),
@@ -330,7 +373,7 @@ export class BotHost<C = unknown> {
       },
       cancelAll: (id?: string) => {
         for (const order of o.cache.ordersOpen({ botId: o.botId, instrumentId: id }))
-          host.ctx.cancel(order.clientOrderId);
+          cancelOne(order.clientOrderId);
       },
       state: this.state,
       log,

@@ -25,6 +25,8 @@ export interface IntentOwner {
 }
 
 const REASON_RE = /^[a-z0-9_]{1,32}$/;
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(Object.values(OrderType));
+const TIMES_IN_FORCE: ReadonlySet<unknown> = new Set(Object.values(TimeInForce));
 
 /**
  * Turns what a bot returned into a SubmitOrder, or says exactly what is wrong with it (field named
@@ -46,13 +48,13 @@ export function intentToCommand(
     throw new ModelError('intent.side', `"${String(intent.side)}" is not BUY or SELL`);
   }
   const orderType = intent.orderType ?? OrderType.MARKET;
-  if (!Object.values(OrderType).includes(orderType)) {
+  if (!ORDER_TYPES.has(orderType)) {
     throw new ModelError(
       'intent.orderType',
       `"${String(orderType)}" is not one of ${Object.values(OrderType).join(', ')}`,
     );
   }
-  const quantity = Quantity.from(toDecimalInput(intent.quantity, 'intent.quantity'), 'intent.quantity');
+  const quantity = quantityOf(intent.quantity);
   if (quantity.isZero()) throw new ModelError('intent.quantity', 'must be positive');
   const needsPrice = orderType === OrderType.LIMIT || orderType === OrderType.STOP_LIMIT;
   const needsTrigger = orderType === OrderType.STOP_MARKET || orderType === OrderType.STOP_LIMIT;
@@ -68,7 +70,7 @@ export function intentToCommand(
     intent.triggerPrice === undefined ? undefined : positivePrice(intent.triggerPrice, 'intent.triggerPrice');
   const timeInForce =
     intent.timeInForce ?? (orderType === OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC);
-  if (!Object.values(TimeInForce).includes(timeInForce)) {
+  if (!TIMES_IN_FORCE.has(timeInForce)) {
     throw new ModelError(
       'intent.timeInForce',
       `"${String(timeInForce)}" is not one of ${Object.values(TimeInForce).join(', ')}`,
@@ -103,6 +105,24 @@ export function intentToCommand(
     reason,
     tsInit: now,
   };
+}
+
+/**
+ * The last quantity text parsed and its Quantity. A bot usually repeats its order size, and the
+ * Quantity is immutable: sharing it spares a parse per order and an object in every order kept.
+ * A memo of a pure function, so sharing it between hosts is harmless.
+ */
+let lastQuantityText: string | undefined;
+let lastQuantity: Quantity | undefined;
+
+function quantityOf(v: unknown): Quantity {
+  if (typeof v === 'string' && v === lastQuantityText && lastQuantity !== undefined) return lastQuantity;
+  const q = Quantity.from(toDecimalInput(v, 'intent.quantity'), 'intent.quantity');
+  if (typeof v === 'string') {
+    lastQuantityText = v;
+    lastQuantity = q;
+  }
+  return q;
 }
 
 function toDecimalInput(v: unknown, field: string): string | number | Decimal {

@@ -28,10 +28,11 @@ interface Group {
   readonly handlers: Handler[];
 }
 
-interface Pending {
-  readonly topic: string;
-  readonly key: string;
-  readonly message: BusMessage;
+/** A topic's consumer groups and the Delivery of each key published on it so far. */
+interface TopicEntry {
+  readonly groups: Group[];
+  /** One frozen Delivery per key, shared by every message with that address. */
+  readonly deliveries: Map<string, Delivery>;
 }
 
 /** The bus contract shared by the in-memory bus and the Kafka bus. */
@@ -48,14 +49,22 @@ export interface Bus {
  * A handler that throws sends the message to `dead.letter` and the bus goes on.
  */
 export class MessageBus implements Bus {
-  private readonly topics = new Map<string, Group[]>();
-  private readonly queue: Pending[] = [];
+  private readonly topics = new Map<string, TopicEntry>();
+  // The queue is kept as three parallel arrays reused from one drain to the next, so that publishing
+  // allocates nothing once they have grown to the deepest cascade seen.
+  private readonly queuedTopics: string[] = [];
+  private readonly queuedKeys: string[] = [];
+  private readonly queuedMessages: (BusMessage | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   private draining = false;
   private delivered = 0;
 
   publish(topic: string, key: string, message: BusMessage): void {
-    this.queue.push({ topic, key, message });
+    const i = this.tail++;
+    this.queuedTopics[i] = topic;
+    this.queuedKeys[i] = key;
+    this.queuedMessages[i] = message;
     if (!this.draining) this.drain();
   }
 
@@ -64,8 +73,9 @@ export class MessageBus implements Bus {
     group: string,
     handler: Handler<T>,
   ): () => void {
-    let groups = this.topics.get(topic);
-    if (!groups) this.topics.set(topic, (groups = []));
+    let entry = this.topics.get(topic);
+    if (!entry) this.topics.set(topic, (entry = { groups: [], deliveries: new Map() }));
+    const groups = entry.groups;
     let g = groups.find((x) => x.name === group);
     if (!g) groups.push((g = { name: group, handlers: [] }));
     const h = handler as Handler;
@@ -84,44 +94,55 @@ export class MessageBus implements Bus {
   private drain(): void {
     this.draining = true;
     try {
-      while (this.head < this.queue.length) {
-        const p = this.queue[this.head++]!;
-        this.dispatch(p);
+      while (this.head < this.tail) {
+        const i = this.head++;
+        const message = this.queuedMessages[i]!;
+        // Dropped at once: a delivered message must not stay reachable from the queue.
+        this.queuedMessages[i] = undefined;
+        this.dispatch(this.queuedTopics[i]!, this.queuedKeys[i]!, message);
       }
     } finally {
-      this.queue.length = 0;
+      for (let i = this.head; i < this.tail; i++) this.queuedMessages[i] = undefined;
       this.head = 0;
+      this.tail = 0;
       this.draining = false;
     }
   }
 
-  private dispatch(p: Pending): void {
-    const groups = this.topics.get(p.topic);
-    if (!groups) return;
-    const delivery: Delivery = { topic: p.topic, key: p.key };
-    for (const g of groups) {
+  private dispatch(topic: string, key: string, message: BusMessage): void {
+    const entry = this.topics.get(topic);
+    if (!entry) return;
+    let delivery = entry.deliveries.get(key);
+    if (delivery === undefined) {
+      delivery = Object.freeze({ topic, key });
+      // Keys are accounts, instruments and bots: few. A flood of one-off keys is not remembered.
+      if (entry.deliveries.size < MAX_DELIVERIES_PER_TOPIC) entry.deliveries.set(key, delivery);
+    }
+    for (const g of entry.groups) {
       const n = g.handlers.length;
       if (n === 0) continue;
-      const handler = n === 1 ? g.handlers[0]! : g.handlers[hashKey(p.key) % n]!;
+      const handler = n === 1 ? g.handlers[0]! : g.handlers[hashKey(key) % n]!;
       this.delivered++;
       try {
-        handler(p.message, delivery);
+        handler(message, delivery);
       } catch (err) {
-        if (p.topic === Topic.DEAD_LETTER) continue; // never loop on a failing dead-letter handler
+        if (topic === Topic.DEAD_LETTER) continue; // never loop on a failing dead-letter handler
         const dead: DeadLetter = {
           type: 'DeadLetter',
-          topic: p.topic,
-          key: p.key,
+          topic,
+          key,
           group: g.name,
-          messageType: p.message.type,
+          messageType: message.type,
           error: err instanceof Error ? err.message : String(err),
-          message: p.message,
+          message,
         };
-        this.queue.push({ topic: Topic.DEAD_LETTER, key: p.topic, message: dead });
+        this.publish(Topic.DEAD_LETTER, topic, dead);
       }
     }
   }
 }
+
+const MAX_DELIVERIES_PER_TOPIC = 4096;
 
 /** FNV-1a: stable across runs and processes, so a key always lands on the same consumer. */
 export function hashKey(key: string): number {

@@ -31,6 +31,18 @@ export function portfolioKey(accountId: string): string {
 
 /** The key of an instrument-ordered topic: "venue:symbol" (seed 001's instrument_key). */
 export function instrumentKey(instrumentId: string): string {
-  const dot = instrumentId.lastIndexOf('.');
-  return `${instrumentId.slice(dot + 1)}:${instrumentId.slice(0, dot)}`;
+  let key = instrumentKeys.get(instrumentId);
+  if (key === undefined) {
+    const dot = instrumentId.lastIndexOf('.');
+    key = `${instrumentId.slice(dot + 1)}:${instrumentId.slice(0, dot)}`;
+    if (instrumentKeys.size < MAX_REMEMBERED_KEYS) instrumentKeys.set(instrumentId, key);
+  }
+  return key;
 }
+
+/**
+ * Every order and every tick is published under its instrument key: the few keys in use are built
+ * once instead of sliced and joined per message. A pure function's memo, bounded in size.
+ */
+const instrumentKeys = new Map<string, string>();
+const MAX_REMEMBERED_KEYS = 10_000;

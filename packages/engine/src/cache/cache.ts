@@ -38,7 +38,8 @@ export class Cache {
   private readonly instrumentsById = new Map<string, Instrument>();
   private readonly ordersById = new Map<string, Order>();
   private readonly openOrders = new Map<string, Order>();
-  private readonly last = new Map<string, { price: Price; ts: UnixNanos }>();
+  private readonly last = new Map<string, LastPrice>();
+  private marks = 0;
   private readonly quotes = new Map<string, QuoteTick>();
   private readonly references = new Map<string, Price>();
 
@@ -48,6 +49,15 @@ export class Cache {
 
   addInstrument(instrument: Instrument): void {
     this.instrumentsById.set(instrument.id, instrument);
+    this.marks++;
+  }
+
+  /**
+   * A counter that moves whenever a last price changes or an instrument is added: anything computed
+   * from marks (PnL, exposure) and still tagged with the current value is still right.
+   */
+  get marksVersion(): number {
+    return this.marks;
   }
 
   instrument(id: string): Instrument | undefined {
@@ -107,6 +117,14 @@ export class Cache {
     return out;
   }
 
+  /**
+   * The open orders as a live view, without the copy `ordersOpen` makes: for a caller that reads them
+   * on every order (risk's commitments) and changes nothing while it iterates.
+   */
+  openOrderValues(): IterableIterator<Order> {
+    return this.openOrders.values();
+  }
+
   countOpen(filter: OrderFilter = {}): number {
     let n = 0;
     for (const o of this.openOrders.values()) if (matches(o, filter)) n++;
@@ -142,7 +160,7 @@ export class Cache {
   }
 
   onTrade(t: TradeTick): void {
-    this.last.set(t.instrumentId, { price: t.price, ts: t.tsEvent });
+    this.setLast(t.instrumentId, t.price, t.tsEvent);
   }
 
   onQuote(q: QuoteTick): void {
@@ -150,13 +168,32 @@ export class Cache {
     if (!this.last.has(q.instrumentId)) {
       // Until a trade prints, the mid is the best mark we have.
       const mid = q.bidPrice.add(q.askPrice).div(TWO, q.bidPrice.precision + 1);
-      this.last.set(q.instrumentId, { price: Price.from(mid), ts: q.tsEvent });
+      this.setLast(q.instrumentId, Price.from(mid), q.tsEvent);
     }
   }
 
   onBar(b: Bar): void {
-    this.last.set(b.barType.instrumentId, { price: b.close, ts: b.tsEvent });
+    this.setLast(b.barType.instrumentId, b.close, b.tsEvent);
   }
+
+  /** Entries are updated in place: a price per trade must not cost an object per trade. */
+  private setLast(instrumentId: string, price: Price, ts: UnixNanos): void {
+    const entry = this.last.get(instrumentId);
+    if (entry) {
+      // The same value at the same scale leaves everything derived from it as it was.
+      if (entry.price.units !== price.units || entry.price.scale !== price.scale) this.marks++;
+      entry.price = price;
+      entry.ts = ts;
+    } else {
+      this.last.set(instrumentId, { price, ts });
+      this.marks++;
+    }
+  }
+}
+
+interface LastPrice {
+  price: Price;
+  ts: UnixNanos;
 }
 
 const TWO = Decimal.from(2);

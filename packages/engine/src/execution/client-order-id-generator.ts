@@ -65,12 +65,11 @@ const PARSE = /^([A-Za-z0-9_]{1,10})-([A-Za-z0-9_]{1,4})-([0-9a-z]{1,9})-([0-9a-
 export class ClientOrderIdGenerator {
   private readonly clock: Clock;
   private readonly origins: BoundedMap<string, ClientOrderIdOrigin>;
-  private readonly tags = new Map<string, string>();
-  private readonly codes = new Map<string, string>();
-  /** One shared origin object per (bot, reason), so remembering a million ids stays small. */
-  private readonly originCache = new Map<string, ClientOrderIdOrigin>();
+  /** Per bot: its tag, and per reason what every id of that pair shares (prefix "<tag>-<code>-", origin). */
+  private readonly bots = new Map<string, { readonly tag: string; readonly pairs: Map<string, Pair> }>();
   private lastMs = -1n;
-  private lastMsText = '';
+  /** The current millisecond in base 36 followed by "-": made once per millisecond, not per id. */
+  private lastMsPart = '';
   private seq = 0;
 
   constructor(options: ClientOrderIdGeneratorOptions) {
@@ -80,17 +79,16 @@ export class ClientOrderIdGenerator {
 
   /** A new id for an order of `botId` placed for `reason`. Throws a ModelError naming a bad bot id. */
   generate(botId: string, reason: string): ClientOrderId {
-    const tag = this.tagOf(botId);
-    const code = this.codeOf(reason);
+    const pair = this.pairOf(botId, reason);
     const nowMs = this.clock.now() / NANOS_PER_MILLI;
     if (nowMs < 0n)
       throw new ModelError('clock', `cannot make a client order id before 1970 (clock at ${nowMs} ms)`);
     if (nowMs > this.lastMs) {
       this.lastMs = nowMs;
-      this.lastMsText = nowMs.toString(36);
+      this.lastMsPart = `${nowMs.toString(36)}-`;
       this.seq = 0;
     }
-    const text = `${tag}-${code}-${this.lastMsText}-${(this.seq++).toString(36)}`;
+    const text = pair.prefix + this.lastMsPart + (this.seq++).toString(36);
     if (text.length > MAX_LENGTH) {
       throw new ModelError(
         'client_order_id',
@@ -98,7 +96,7 @@ export class ClientOrderIdGenerator {
       );
     }
     const id = ClientOrderId(text, 'client_order_id');
-    this.origins.set(id, this.originOf(botId, reason));
+    this.origins.set(id, pair.origin);
     return id;
   }
 
@@ -114,12 +112,12 @@ export class ClientOrderIdGenerator {
   register(clientOrderId: string, botId: string, reason: string): void {
     const id = ClientOrderId(clientOrderId, 'client_order_id');
     BotId(botId, 'bot_id');
-    this.origins.set(id, this.originOf(botId, reason));
+    this.origins.set(id, this.pairOf(botId, reason).origin);
     const parsed = this.parse(id);
     if (!parsed) return;
     if (parsed.timeMs > this.lastMs) {
       this.lastMs = parsed.timeMs;
-      this.lastMsText = parsed.timeMs.toString(36);
+      this.lastMsPart = `${parsed.timeMs.toString(36)}-`;
       this.seq = parsed.seq + 1;
     } else if (parsed.timeMs === this.lastMs && parsed.seq >= this.seq) {
       this.seq = parsed.seq + 1;
@@ -131,33 +129,29 @@ export class ClientOrderIdGenerator {
     return parseClientOrderId(clientOrderId);
   }
 
-  private tagOf(botId: string): string {
-    let tag = this.tags.get(botId);
-    if (tag === undefined) {
-      tag = botTag(BotId(botId, 'bot_id'));
-      this.tags.set(botId, tag);
+  /** The prefix and origin of a (bot, reason) pair, made on first use (which checks the bot id). */
+  private pairOf(botId: string, reason: string): Pair {
+    let bot = this.bots.get(botId);
+    if (!bot) {
+      bot = { tag: botTag(BotId(botId, 'bot_id')), pairs: new Map() };
+      this.bots.set(botId, bot);
     }
-    return tag;
+    let pair = bot.pairs.get(reason);
+    if (!pair) {
+      pair = {
+        prefix: `${bot.tag}-${reasonCode(reason)}-`,
+        // One shared origin object per (bot, reason), so remembering a million ids stays small.
+        origin: Object.freeze({ botId, reason }),
+      };
+      bot.pairs.set(reason, pair);
+    }
+    return pair;
   }
+}
 
-  private codeOf(reason: string): string {
-    let code = this.codes.get(reason);
-    if (code === undefined) {
-      code = reasonCode(reason);
-      this.codes.set(reason, code);
-    }
-    return code;
-  }
-
-  private originOf(botId: string, reason: string): ClientOrderIdOrigin {
-    const key = `${botId}\u0000${reason}`;
-    let origin = this.originCache.get(key);
-    if (!origin) {
-      origin = Object.freeze({ botId, reason });
-      this.originCache.set(key, origin);
-    }
-    return origin;
-  }
+interface Pair {
+  readonly prefix: string;
+  readonly origin: ClientOrderIdOrigin;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type OrderEvent,
   type OrderEventBase,
   type OrderInitialized,
+  type OrderSubmitted,
   type SubmitOrder,
   type TradingCommand,
 } from '@qubit/model';
@@ -48,12 +49,20 @@ export type CancelAllScope = Omit<CancelAllOrders, 'type' | 'commandId' | 'tsIni
 /** One unit of work; a promise only when an asynchronous journal is involved. */
 type Step = void | Promise<void>;
 
+/**
+ * A unit of work as a method of the engine and its arguments. Work is passed this way, not as a
+ * closure, so that the synchronous path (every backtest, every in-memory journal) allocates no closure
+ * per message.
+ */
+type Work<A, B, C> = (this: ExecutionEngine, a: A, b: B, c: C) => Step;
+
+/** What a unit of work is about: named in the anomaly when it fails. */
+type Subject = TradingCommand | OrderEvent;
+
 interface Context {
   readonly clientOrderId: string;
   readonly accountId?: string;
   readonly eventType: string;
-  /** Undoes bookkeeping done before the work failed (so a redelivery may try again). */
-  readonly onFailure?: () => void;
 }
 
 /**
@@ -150,13 +159,13 @@ export class ExecutionEngine {
     // Other intents (ModifyOrder) on this topic are risk's; they reach us once approved.
     if (message.type !== 'SubmitOrder') return;
     const command = message as SubmitOrder;
-    this.schedule(contextOf(command), () => this.createOrder(command));
+    this.schedule(command, false, this.createOrder, command, undefined, undefined);
   }
 
   private onRejected(message: BusMessage): void {
     if (message.type !== 'OrderDenied') return;
     const denial = message as OrderDenied;
-    this.schedule(contextOf(denial), () => this.deny(denial));
+    this.schedule(denial, false, this.deny, denial, undefined, undefined);
   }
 
   private onApproved(message: BusMessage): void {
@@ -174,33 +183,28 @@ export class ExecutionEngine {
   }
 
   private onReport(venue: string, event: OrderEvent): void {
-    this.schedule(contextOf(event), () => this.report(venue, event));
+    this.schedule(event, false, this.report, venue, event, undefined);
   }
 
   // ---- commands -------------------------------------------------------------------------------
 
   /** Runs a command once: a command id seen before is a redelivery and changes nothing. */
   private execute(command: TradingCommand): void {
-    if (this.processed.has(command.commandId)) return;
-    this.processed.set(command.commandId, true);
-    const context: Context = {
-      clientOrderId: command.type === 'CancelAllOrders' ? '*' : command.clientOrderId,
-      accountId: command.accountId,
-      eventType: command.type,
-      onFailure: () => this.processed.delete(command.commandId),
-    };
-    this.schedule(context, () => {
-      switch (command.type) {
-        case 'SubmitOrder':
-          return this.submit(command);
-        case 'ModifyOrder':
-          return this.modify(command);
-        case 'CancelOrder':
-          return this.cancel(command);
-        case 'CancelAllOrders':
-          return this.cancelAllOrders(command);
-      }
-    });
+    if (!this.processed.setIfAbsent(command.commandId, true)) return;
+    this.schedule(command, true, this.runCommand, command, undefined, undefined);
+  }
+
+  private runCommand(command: TradingCommand): Step {
+    switch (command.type) {
+      case 'SubmitOrder':
+        return this.submit(command);
+      case 'ModifyOrder':
+        return this.modify(command);
+      case 'CancelOrder':
+        return this.cancel(command);
+      case 'CancelAllOrders':
+        return this.cancelAllOrders(command);
+    }
   }
 
   /** The single place an order is created: from the SubmitOrder on trading.signals (or its approval, if first). */
@@ -240,13 +244,15 @@ export class ExecutionEngine {
       reduceOnly: command.reduceOnly,
       reason: command.reason,
     };
-    return after(this.journal.recordEvent(init), () => {
-      const order = new Order(init);
-      this.cache.addOrder(order);
-      this.creators.set(order.clientOrderId, command.commandId);
-      const denial = this.earlyDenials.take(order.clientOrderId);
-      if (denial) return this.deny(denial);
-    });
+    return afterCall(this.journal.recordEvent(init), this, this.addOrder, command, init, undefined);
+  }
+
+  private addOrder(command: SubmitOrder, init: OrderInitialized): Step {
+    const order = new Order(init);
+    this.cache.addOrder(order);
+    this.creators.set(order.clientOrderId, command.commandId);
+    const denial = this.earlyDenials.take(order.clientOrderId);
+    if (denial) return this.deny(denial);
   }
 
   private deny(denial: OrderDenied): Step {
@@ -261,15 +267,17 @@ export class ExecutionEngine {
   }
 
   private submit(command: SubmitOrder): Step {
-    if (!this.cache.order(command.clientOrderId)) {
+    const order = this.cache.order(command.clientOrderId);
+    if (!order) {
       // The approval overtook the signal (separate topics on Kafka): create the order from it now.
-      return after(this.createOrder(command), () => this.send(command));
+      return afterCall(this.createOrder(command), this, this.send, command, undefined, undefined);
     }
-    return this.send(command);
+    return this.send(command, order);
   }
 
-  private send(command: SubmitOrder): Step {
-    const order = this.cache.order(command.clientOrderId);
+  /** `order` is the command's order when the caller has just looked it up. */
+  private send(command: SubmitOrder, found?: Order): Step {
+    const order = found ?? this.cache.order(command.clientOrderId);
     if (!order) {
       this.anomaly(contextOf(command), `order ${command.clientOrderId} could not be created; not submitted`);
       return;
@@ -286,20 +294,51 @@ export class ExecutionEngine {
       this.anomaly(contextOf(command), `order ${order.clientOrderId} is ${order.status}; not submitted`);
       return;
     }
-    return after(this.journal.recordCommand(command), () => {
-      const client = this.clients.get(venueOf(order));
-      if (!client) {
-        return this.process(
-          order,
-          this.rejection(order, 'OrderRejected', `no execution client for venue ${venueOf(order)}`),
-          Topic.ORDERS_UPDATED,
-        );
-      }
-      const submitted: OrderEvent = { ...this.eventBase(order), type: 'OrderSubmitted' };
-      return after(this.process(order, submitted, Topic.ORDERS_PLACED), () => {
-        if (order.status === OrderStatus.SUBMITTED) client.submitOrder(command);
-      });
-    });
+    return afterCall(
+      this.journal.recordCommand(command),
+      this,
+      this.sendJournaled,
+      command,
+      order,
+      undefined,
+    );
+  }
+
+  private sendJournaled(command: SubmitOrder, order: Order): Step {
+    const venue = this.venueOf(order);
+    const client = this.clients.get(venue);
+    if (!client) {
+      return this.process(
+        order,
+        this.rejection(order, 'OrderRejected', `no execution client for venue ${venue}`),
+        Topic.ORDERS_UPDATED,
+      );
+    }
+    const now = this.clock.now();
+    const submitted: OrderSubmitted = {
+      eventId: this.ids.id(),
+      tsEvent: now,
+      tsInit: now,
+      traderId: order.traderId,
+      accountId: order.accountId,
+      botId: order.botId,
+      strategyId: order.strategyId,
+      instrumentId: order.instrumentId,
+      clientOrderId: order.clientOrderId,
+      type: 'OrderSubmitted',
+    };
+    return afterCall(
+      this.process(order, submitted, Topic.ORDERS_PLACED),
+      this,
+      this.sendToClient,
+      command,
+      order,
+      client,
+    );
+  }
+
+  private sendToClient(command: SubmitOrder, order: Order, client: ExecutionClient): Step {
+    if (order.status === OrderStatus.SUBMITTED) client.submitOrder(command);
   }
 
   private modify(command: ModifyOrder): Step {
@@ -319,11 +358,15 @@ export class ExecutionEngine {
         return;
       }
       this.cache.orderUpdated(order);
-      const client = this.clients.get(venueOf(order));
+      const client = this.clients.get(this.venueOf(order));
       if (!client) {
         return this.process(
           order,
-          this.rejection(order, 'OrderModifyRejected', `no execution client for venue ${venueOf(order)}`),
+          this.rejection(
+            order,
+            'OrderModifyRejected',
+            `no execution client for venue ${this.venueOf(order)}`,
+          ),
           Topic.ORDERS_UPDATED,
         );
       }
@@ -362,11 +405,15 @@ export class ExecutionEngine {
         return;
       }
       this.cache.orderUpdated(order);
-      const client = this.clients.get(venueOf(order));
+      const client = this.clients.get(this.venueOf(order));
       if (!client) {
         return this.process(
           order,
-          this.rejection(order, 'OrderCancelRejected', `no execution client for venue ${venueOf(order)}`),
+          this.rejection(
+            order,
+            'OrderCancelRejected',
+            `no execution client for venue ${this.venueOf(order)}`,
+          ),
           Topic.ORDERS_UPDATED,
         );
       }
@@ -428,10 +475,10 @@ export class ExecutionEngine {
       );
       return;
     }
-    if (venueOf(order) !== venue) {
+    if (this.venueOf(order) !== venue) {
       this.anomaly(
         contextOf(event),
-        `${event.type} from ${venue} for order ${order.clientOrderId} of venue ${venueOf(order)}`,
+        `${event.type} from ${venue} for order ${order.clientOrderId} of venue ${this.venueOf(order)}`,
       );
       return;
     }
@@ -448,16 +495,18 @@ export class ExecutionEngine {
    */
   private process(order: Order, event: OrderEvent, topic: string | undefined): Step {
     if (isRepeat(order, event)) return;
-    return after(this.journal.recordEvent(event), () => {
-      const result = order.apply(event);
-      if (result.kind === 'duplicate') return;
-      if (result.kind === 'illegal') {
-        this.anomaly(contextOf(event), result.reason);
-        return;
-      }
-      this.cache.orderUpdated(order);
-      if (topic !== undefined) this.bus.publish(topic, portfolioKey(order.accountId), event);
-    });
+    return afterCall(this.journal.recordEvent(event), this, this.applyJournaled, order, event, topic);
+  }
+
+  private applyJournaled(order: Order, event: OrderEvent, topic: string | undefined): Step {
+    const result = order.apply(event);
+    if (result.kind === 'duplicate') return;
+    if (result.kind === 'illegal') {
+      this.anomaly(contextOf(event), result.reason);
+      return;
+    }
+    this.cache.orderUpdated(order);
+    if (topic !== undefined) this.bus.publish(topic, portfolioKey(order.accountId), event);
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -475,6 +524,11 @@ export class ExecutionEngine {
       instrumentId: order.instrumentId,
       clientOrderId: order.clientOrderId,
     };
+  }
+
+  /** The venue of an order: its instrument's, read from the id only for an instrument the cache lacks. */
+  private venueOf(order: Order): string {
+    return this.cache.instrument(order.instrumentId)?.venue ?? parseInstrumentId(order.instrumentId).venue;
   }
 
   private rejection(
@@ -501,26 +555,47 @@ export class ExecutionEngine {
    * Runs `work` now when nothing asynchronous is pending, else after what is. A failure (a journal that
    * threw or rejected) becomes an anomaly and the chain goes on.
    */
-  private schedule(context: Context, work: () => Step): void {
-    const fail = (err: unknown): void => {
-      context.onFailure?.();
-      this.anomaly(
-        context,
-        `${context.eventType} not processed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    };
+  private schedule<A, B, C>(
+    subject: Subject,
+    executed: boolean,
+    work: Work<A, B, C>,
+    a: A,
+    b: B,
+    c: C,
+  ): void {
     if (this.tail === undefined) {
       let result: Step;
       try {
-        result = work();
+        result = work.call(this, a, b, c);
       } catch (err) {
-        fail(err);
+        this.fail(subject, executed, err);
         return;
       }
-      if (isPromise(result)) this.track(Promise.resolve(result).catch(fail));
+      if (isPromise(result)) {
+        this.track(Promise.resolve(result).catch((err: unknown) => this.fail(subject, executed, err)));
+      }
       return;
     }
-    this.track(this.tail.then(work).catch(fail));
+    this.track(
+      this.tail
+        .then(() => work.call(this, a, b, c))
+        .catch((err: unknown) => this.fail(subject, executed, err)),
+    );
+  }
+
+  /**
+   * Reports work that failed. A command carried out by `execute` is forgotten again, so that a
+   * redelivery may try it once more.
+   */
+  private fail(subject: Subject, executed: boolean, err: unknown): void {
+    if (executed) this.processed.delete((subject as TradingCommand).commandId);
+    const context = executed
+      ? commandContext(subject as TradingCommand)
+      : contextOf(subject as OrderEvent | SubmitOrder);
+    this.anomaly(
+      context,
+      `${context.eventType} not processed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 
   private track(pending: Promise<void>): void {
@@ -536,6 +611,20 @@ export class ExecutionEngine {
 /** Calls `next` at once after a synchronous result, or once a promise resolved. */
 function after(result: void | Promise<void>, next: () => Step): Step {
   return isPromise(result) ? Promise.resolve(result).then(next) : next();
+}
+
+/** `after` for the order path: `next` is a method of the engine, so the synchronous case makes no closure. */
+function afterCall<A, B, C>(
+  result: Step,
+  self: ExecutionEngine,
+  next: Work<A, B, C>,
+  a: A,
+  b: B,
+  c: C,
+): Step {
+  return isPromise(result)
+    ? Promise.resolve(result).then(() => next.call(self, a, b, c))
+    : next.call(self, a, b, c);
 }
 
 /** Journals may return any thenable (a database driver's), or nothing. */
@@ -574,13 +663,23 @@ function isRepeat(order: Order, event: OrderEvent): boolean {
       return order.status === OrderStatus.EXPIRED;
     case 'OrderTriggered':
       return order.triggered;
-    default:
-      return order.events.some((e) => e.type === event.type && e.eventId === event.eventId);
+    default: {
+      const events = order.events;
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        if (e.type === event.type && e.eventId === event.eventId) return true;
+      }
+      return false;
+    }
   }
 }
 
-function venueOf(order: Order): string {
-  return parseInstrumentId(order.instrumentId).venue;
+function commandContext(command: TradingCommand): Context {
+  return {
+    clientOrderId: command.type === 'CancelAllOrders' ? '*' : command.clientOrderId,
+    accountId: command.accountId,
+    eventType: command.type,
+  };
 }
 
 function contextOf(x: {

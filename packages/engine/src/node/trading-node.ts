@@ -92,12 +92,15 @@ export class TradingNode {
   readonly orderIds: ClientOrderIdGenerator;
   readonly venues = new Map<string, SimulatedVenue>();
   private readonly bots = new Map<string, BotHost<unknown>>();
+  /** The clock when it is a TestClock, which `process` moves with data time. */
+  private readonly testClock: TestClock | undefined;
   private started = false;
 
   constructor(options: TradingNodeOptions) {
     this.bus = options.bus ?? new MessageBus();
     this.cache = new Cache({ closedOrderRetention: options.closedOrderRetention });
     this.clock = options.clock;
+    this.testClock = options.clock instanceof TestClock ? options.clock : undefined;
     this.traderId = TraderId(options.traderId, 'trader_id');
     this.ids = new IdGenerator(options.idPrefix ?? 'Q');
     this.journal = options.journal ?? new InMemoryJournal();
@@ -194,14 +197,15 @@ export class TradingNode {
 
   /** Feeds one datum through the node (see the class comment for the order of things). */
   process(data: MarketData): void {
-    if (this.clock instanceof TestClock) {
+    const testClock = this.testClock;
+    if (testClock) {
       // A bar's fills happen at its open (tsEvent is its close), so the venue sees the bar at its open time.
       const interval = data.type === 'Bar' ? barIntervalNanos(data.barType) : undefined;
       const at = interval === undefined ? data.tsEvent : data.tsEvent - interval;
-      this.clock.advanceTo(at > this.clock.now() ? at : this.clock.now());
+      testClock.advanceTo(at > testClock.now() ? at : testClock.now());
     }
     const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
-    const venue = this.venues.get(parseInstrumentId(instrumentId).venue);
+    const venue = this.venues.get(this.venueOf(instrumentId));
     if (venue) {
       switch (data.type) {
         case 'Bar':
@@ -221,14 +225,19 @@ export class TradingNode {
           break;
       }
     }
-    if (this.clock instanceof TestClock) this.clock.advanceTo(data.tsEvent);
+    if (testClock) testClock.advanceTo(data.tsEvent);
     this.data.process(data);
+  }
+
+  /** The venue of an instrument id: a known instrument's own, else read from the id (which may throw). */
+  private venueOf(instrumentId: string): string {
+    return this.cache.instrument(instrumentId)?.venue ?? parseInstrumentId(instrumentId).venue;
   }
 
   /** Sets the reference price daily bands are measured from, for risk and the simulated venue alike. */
   setReferencePrice(instrumentId: InstrumentId, price: Price): void {
     this.cache.setReferencePrice(instrumentId, price);
-    this.venues.get(parseInstrumentId(instrumentId).venue)?.setReferencePrice(instrumentId, price);
+    this.venues.get(this.venueOf(instrumentId))?.setReferencePrice(instrumentId, price);
   }
 
   private botPortfolioView(): BotPortfolioView {

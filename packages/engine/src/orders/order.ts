@@ -20,6 +20,10 @@ export type ApplyResult =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'illegal'; readonly reason: string };
 
+// Outcomes without a reason are shared: applying an event is on every order's path.
+const APPLIED: ApplyResult = Object.freeze({ kind: 'applied' });
+const DUPLICATE: ApplyResult = Object.freeze({ kind: 'duplicate' });
+
 const TERMINAL: ReadonlySet<OrderStatus> = new Set([
   OrderStatus.DENIED,
   OrderStatus.REJECTED,
@@ -124,12 +128,16 @@ export class Order implements OrderOwner, OrderTerms {
   status: OrderStatus = OrderStatus.INITIALIZED;
   venueOrderId?: VenueOrderId;
   filledQty: Quantity;
-  /** Σ price × quantity of fills, exact. */
-  fillCost: Decimal = Decimal.ZERO;
   triggered = false;
   tsLast: UnixNanos;
-  readonly events: OrderEvent[] = [];
-  private readonly tradeIds = new Set<TradeId>();
+  readonly events: OrderEvent[];
+  /**
+   * Trade ids of the fills applied. Most orders fill once, so the first id is kept on its own and a
+   * set is made only for a second fill: a Set per order would be most of a closed order's memory.
+   */
+  private firstTradeId: TradeId | undefined;
+  private moreTradeIds: Set<TradeId> | undefined;
+  private fillCostSum: Decimal | undefined;
   /** Where PENDING_UPDATE / PENDING_CANCEL return to when the venue refuses the change. */
   private statusBeforePending?: OrderStatus;
 
@@ -152,8 +160,22 @@ export class Order implements OrderOwner, OrderTerms {
     this.reason = init.reason;
     this.tsInit = init.tsInit;
     this.tsLast = init.tsEvent;
-    this.filledQty = Quantity.zero(init.quantity.precision);
-    this.events.push(init);
+    this.filledQty = zeroQuantity(init.quantity.precision);
+    // Room for the usual life (initialized, submitted, accepted, filled) from the start: grown by
+    // pushes from one element, the array would get 17 slots, and closed orders are kept by the thousand.
+    this.events = [init, init, init, init];
+    this.events.length = 1;
+  }
+
+  /**
+   * Σ price × quantity of the fills, exact. Summed from the fills when first asked (and kept until the
+   * next fill) rather than on every fill: closed orders are kept by the thousand and most are never asked.
+   */
+  get fillCost(): Decimal {
+    if (this.fillCostSum !== undefined) return this.fillCostSum;
+    let sum = Decimal.ZERO;
+    for (const e of this.events) if (e.type === 'OrderFilled') sum = sum.add(e.lastPx.mul(e.lastQty));
+    return (this.fillCostSum = sum);
   }
 
   get isOpen(): boolean {
@@ -182,7 +204,9 @@ export class Order implements OrderOwner, OrderTerms {
   }
 
   hasTrade(tradeId: TradeId): boolean {
-    return this.tradeIds.has(tradeId);
+    return (
+      tradeId === this.firstTradeId || (this.moreTradeIds !== undefined && this.moreTradeIds.has(tradeId))
+    );
   }
 
   /** Local transition when a modify is sent; undone by OrderModified / OrderModifyRejected. */
@@ -202,7 +226,7 @@ export class Order implements OrderOwner, OrderTerms {
         reason: `event for ${event.clientOrderId} applied to order ${this.clientOrderId}`,
       };
     }
-    if (event.type === 'OrderFilled' && this.tradeIds.has(event.tradeId)) return { kind: 'duplicate' };
+    if (event.type === 'OrderFilled' && this.hasTrade(event.tradeId)) return DUPLICATE;
     if (!LEGAL[this.status].has(event.type)) {
       return { kind: 'illegal', reason: `${event.type} is not allowed when the order is ${this.status}` };
     }
@@ -274,9 +298,22 @@ export class Order implements OrderOwner, OrderTerms {
           };
         }
         if (!this.venueOrderId) this.venueOrderId = event.venueOrderId;
-        this.tradeIds.add(event.tradeId);
-        this.filledQty = Quantity.from(filled).withPrecision(this.quantity.precision);
-        this.fillCost = this.fillCost.add(event.lastPx.mul(event.lastQty));
+        if (this.firstTradeId === undefined) this.firstTradeId = event.tradeId;
+        else (this.moreTradeIds ??= new Set()).add(event.tradeId);
+        const precision = this.quantity.precision;
+        if (
+          filled.units === this.quantity.units &&
+          filled.scale === precision &&
+          this.quantity instanceof Quantity
+        ) {
+          this.filledQty = this.quantity; // filled completely: the same value, kept once
+        } else {
+          this.filledQty =
+            filled.scale === precision
+              ? Quantity.fromUnits(filled.units, precision)
+              : Quantity.from(filled).withPrecision(precision);
+        }
+        this.fillCostSum = undefined;
         if (this.filledQty.eq(this.quantity)) this.status = OrderStatus.FILLED;
         else if (this.status === OrderStatus.PENDING_CANCEL || this.status === OrderStatus.PENDING_UPDATE) {
           this.statusBeforePending = OrderStatus.PARTIALLY_FILLED;
@@ -288,7 +325,7 @@ export class Order implements OrderOwner, OrderTerms {
     }
     this.tsLast = event.tsEvent;
     this.events.push(event);
-    return { kind: 'applied' };
+    return APPLIED;
   }
 
   private markPending(status: OrderStatus): ApplyResult {
@@ -302,7 +339,7 @@ export class Order implements OrderOwner, OrderTerms {
       this.statusBeforePending = this.status;
     }
     this.status = status;
-    return { kind: 'applied' };
+    return APPLIED;
   }
 
   /** Leaves `pending` (only that one: a modify answer must not end a pending cancel). */
@@ -312,4 +349,11 @@ export class Order implements OrderOwner, OrderTerms {
       this.statusBeforePending = undefined;
     }
   }
+}
+
+/** Zero quantities by precision, shared by every new order (they are immutable). */
+const ZERO_QUANTITIES: Quantity[] = [];
+
+function zeroQuantity(precision: number): Quantity {
+  return (ZERO_QUANTITIES[precision] ??= Quantity.zero(precision));
 }

@@ -26,6 +26,20 @@ export interface InstrumentBook {
   readonly costScale: number;
   qty: bigint;
   cost: bigint;
+  /** `qty` as a Decimal, made when asked and kept while `qty` stays the same (risk asks per order). */
+  qtyDecimal?: Decimal;
+}
+
+/** A record's PnL parts in its account's base currency, as computed at a portfolio and marks version. */
+export interface RecordPnl {
+  version: number;
+  marks: number;
+  realized: Decimal | undefined;
+  fees: Decimal | undefined;
+  /** Undefined when unknown (no mark); not used when the position is flat. */
+  unrealized: Decimal | undefined;
+  /** realized + unrealized − fees, made on first request (null until then). */
+  total: Decimal | undefined | null;
 }
 
 /** One bot's sub-ledger in one instrument, with who owns it and when its current cycle opened. */
@@ -42,6 +56,8 @@ export interface PositionRecord {
   /** avgPxOpen units of the last non-flat state, reported again by PositionClosed. */
   lastAvgPx: bigint | undefined;
   lastPx: Price;
+  /** Remembered PnL parts, shared by every scope (global, account, bot) that sums this record. */
+  pnl?: RecordPnl;
 }
 
 /**

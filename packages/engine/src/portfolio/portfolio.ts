@@ -12,8 +12,10 @@ import {
   PositionSide,
   Price,
   Quantity,
+  Rounding,
   currency,
   describe,
+  rescaleUnits,
   type AccountBalance,
   type AccountState,
   type Currency,
@@ -22,7 +24,6 @@ import {
   type OrderFilled,
   type PositionClosed,
   type PositionEvent,
-  type PositionEventBase,
   type PositionView,
   type RiskScope,
   type StrategyId,
@@ -34,10 +35,11 @@ import { Topic, portfolioKey } from '../bus/topics.js';
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../clock/clock.js';
 import type { IdGenerator } from '../ids/id-generator.js';
-import { AccountLedger, type InstrumentBook, type PositionRecord } from './account-ledger.js';
+import { AccountLedger, type InstrumentBook, type PositionRecord, type RecordPnl } from './account-ledger.js';
 import { AssetRates, type MarkSource } from './asset-rates.js';
 import type { PortfolioQueries } from './portfolio-queries.js';
-import { PositionLedger, avgPxUnits, checkAccountingScale, unrealizedOf } from './position-ledger.js';
+import { PositionLedger, checkAccountingScale, unrealizedOf } from './position-ledger.js';
+import { StringSet } from './string-set.js';
 
 export interface PortfolioOptions {
   readonly bus: Bus;
@@ -99,6 +101,25 @@ interface Pnl {
   readonly fees: Decimal | undefined;
 }
 
+const UNKNOWN_PNL: Pnl = Object.freeze({ realized: undefined, unrealized: undefined, fees: undefined });
+
+/**
+ * A result remembered with the state it was computed from: the portfolio's own version (fills,
+ * registrations) and the cache's marks version. Risk asks for the same PnL and equity several times
+ * per order and per portfolio event; between two changes the answer cannot differ.
+ */
+interface Memo<T> {
+  version: number;
+  marks: number;
+  value: T;
+}
+
+/** A scope's PnL parts and total, each made on first request (null until then). */
+interface PnlValue {
+  pnl: Pnl | null;
+  total: Decimal | undefined | null;
+}
+
 /**
  * The single writer of fills: per (account, bot, instrument) positions with exact PnL (the rules are
  * in position-ledger.ts), account balances, and the queries risk and bot contexts read.
@@ -126,10 +147,17 @@ export class Portfolio implements PortfolioQueries {
   private readonly ids: IdGenerator;
   private readonly accounts = new Map<string, AccountLedger>();
   private readonly botRecords = new Map<string, PositionRecord[]>();
-  private readonly seenTrades = new Set<string>();
+  /** Trade ids applied, per venue (a trade id is unique only at its venue). */
+  private readonly seenTrades = new Map<string, StringSet>();
   private readonly lastFillPx = new Map<string, Price>();
   private readonly rates: AssetRates;
   private unsubscribe: (() => void) | undefined;
+  /** Moves with every change of positions or accounts; see Memo. */
+  private version = 0;
+  private globalPnl: Memo<PnlValue> | undefined;
+  private readonly accountPnl = new Map<string, Memo<PnlValue>>();
+  private readonly botPnl = new Map<string, Memo<PnlValue>>();
+  private readonly strictValuations = new Map<string, Memo<Valuation>>();
 
   private readonly strictMark: MarkSource = (i) => this.cache.lastPrice(i.id);
   private readonly displayMark: MarkSource = (i) => this.cache.lastPrice(i.id) ?? this.lastFillPx.get(i.id);
@@ -187,6 +215,7 @@ export class Portfolio implements PortfolioQueries {
     ledger.credit(base, Decimal.ZERO); // the base currency is always listed, first
     for (const m of registration.balances) ledger.credit(m.currency, m.amount);
     this.accounts.set(id, ledger);
+    this.version++;
   }
 
   /** Applies one execution; a second report of the same (venue, tradeId) is ignored. */
@@ -205,8 +234,8 @@ export class Portfolio implements PortfolioQueries {
     if (typeof fill.tradeId !== 'string' || fill.tradeId.length === 0) {
       throw new ModelError('fill.tradeId', `expected a trade id, got ${describe(fill.tradeId)}`);
     }
-    const tradeKey = `${instrument.venue} ${fill.tradeId}`;
-    if (this.seenTrades.has(tradeKey)) return 'duplicate';
+    let venueTrades = this.seenTrades.get(instrument.venue);
+    if (venueTrades?.has(fill.tradeId)) return 'duplicate';
 
     // Every check happens before the first change, so a refused fill leaves the portfolio as it was.
     const side = fill.side === OrderSide.BUY ? 1 : fill.side === OrderSide.SELL ? -1 : 0;
@@ -267,9 +296,13 @@ export class Portfolio implements PortfolioQueries {
       list.push(record);
     }
 
-    const qtyUnits = qty.rescale(instrument.sizePrecision).units;
-    const pxUnits = px.rescale(instrument.pricePrecision).units;
-    const lastPx = Price.fromUnits(pxUnits, instrument.pricePrecision);
+    // Exact: both were checked against the lot and tick grids, which are at these precisions or coarser.
+    const qtyUnits = rescaleUnits(qty.units, qty.scale, instrument.sizePrecision, Rounding.HALF_EVEN);
+    const pxUnits = rescaleUnits(px.units, px.scale, instrument.pricePrecision, Rounding.HALF_EVEN);
+    const lastPx =
+      px instanceof Price && px.scale === instrument.pricePrecision
+        ? px
+        : Price.fromUnits(pxUnits, instrument.pricePrecision);
     const ledger = record.ledger;
     const feeAmount = fee.isZero() ? Decimal.of(0n, settlement.precision) : fee.amount;
     const effect = ledger.apply(side, qtyUnits, pxUnits, feeAmount);
@@ -292,7 +325,9 @@ export class Portfolio implements PortfolioQueries {
     record.strategyId = fill.strategyId;
     record.lastPx = lastPx;
     this.lastFillPx.set(instrument.id, lastPx);
-    this.seenTrades.add(tradeKey);
+    if (!venueTrades) this.seenTrades.set(instrument.venue, (venueTrades = new StringSet()));
+    venueTrades.add(fill.tradeId);
+    this.version++;
 
     const tsInit = this.clock.now();
     const key = portfolioKey(account.accountId);
@@ -306,12 +341,7 @@ export class Portfolio implements PortfolioQueries {
         this.positionEvent('PositionOpened', record, fill, tsInit),
       );
     } else if (after === 0n || before > 0n !== after > 0n) {
-      const closed: PositionClosed = {
-        ...this.eventBase(record, 0n, 0n, record.lastAvgPx, Decimal.ZERO, fill, tsInit),
-        type: 'PositionClosed',
-        durationNs: fill.tsEvent - record.openedAt,
-      };
-      this.bus.publish(Topic.PORTFOLIO_UPDATED, key, closed);
+      this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.positionClosed(record, fill, tsInit));
       if (after !== 0n) {
         record.openedAt = fill.tsEvent;
         this.bus.publish(
@@ -343,56 +373,71 @@ export class Portfolio implements PortfolioQueries {
   }
 
   netQty(accountId: string, instrumentId: string, botId?: string): Decimal {
-    const held = this.holding(accountId, instrumentId, botId);
-    return held ? Decimal.of(held.qty, held.instrument.sizePrecision) : Decimal.ZERO;
+    const account = this.accounts.get(accountId);
+    if (!account) return Decimal.ZERO;
+    if (botId === undefined) {
+      const book = account.books.get(instrumentId);
+      if (!book) return Decimal.ZERO;
+      const d = book.qtyDecimal;
+      if (d !== undefined && d.units === book.qty) return d;
+      return (book.qtyDecimal = Decimal.of(book.qty, book.instrument.sizePrecision));
+    }
+    return account.position(botId, instrumentId)?.ledger.signedQty ?? Decimal.ZERO;
   }
 
   exposure(accountId: string, instrumentId: string, botId?: string): Decimal | undefined {
     const account = this.accounts.get(accountId);
     if (!account) return undefined;
-    const held = this.holding(accountId, instrumentId, botId);
-    if (!held) return Decimal.ZERO;
-    return this.exposureOf(account, held.instrument, held.qty);
+    if (botId === undefined) {
+      const book = account.books.get(instrumentId);
+      return book ? this.exposureOf(account, book.instrument, book.qty) : Decimal.ZERO;
+    }
+    const ledger = account.position(botId, instrumentId)?.ledger;
+    return ledger ? this.exposureOf(account, ledger.instrument, ledger.qty) : Decimal.ZERO;
   }
 
   grossExposure(accountId: string, botId?: string): Decimal | undefined {
     const account = this.accounts.get(accountId);
     if (!account) return undefined;
     let total = Decimal.ZERO;
-    const add = (instrument: Instrument, qty: bigint): boolean => {
-      const e = this.exposureOf(account, instrument, qty);
-      if (e === undefined) return false;
-      total = total.add(e);
-      return true;
-    };
     if (botId === undefined) {
-      for (const b of account.books.values()) if (!add(b.instrument, b.qty)) return undefined;
-    } else {
-      for (const r of account.bots.get(botId)?.values() ?? []) {
-        if (!add(r.ledger.instrument, r.ledger.qty)) return undefined;
+      for (const b of account.books.values()) {
+        const e = this.exposureOf(account, b.instrument, b.qty);
+        if (e === undefined) return undefined;
+        total = total.add(e);
       }
+      return total;
+    }
+    const records = account.bots.get(botId);
+    if (records === undefined) return total;
+    for (const r of records.values()) {
+      const e = this.exposureOf(account, r.ledger.instrument, r.ledger.qty);
+      if (e === undefined) return undefined;
+      total = total.add(e);
     }
     return total;
   }
 
   equity(accountId: string): Decimal | undefined {
     const account = this.accounts.get(accountId);
-    return account ? this.valuation(account, this.strictMark, false).equity : undefined;
+    return account ? this.strictValuation(account).equity : undefined;
   }
 
   freeBalance(accountId: string, currencyCode: string): Decimal | undefined {
     const account = this.accounts.get(accountId);
     if (!account) return undefined;
     if (account.accountType === AccountType.MARGIN && currencyCode === account.baseCurrency.code) {
-      const v = this.valuation(account, this.strictMark, false);
+      const v = this.strictValuation(account);
       return v.equity === undefined || v.marginUsed === undefined ? undefined : v.equity.sub(v.marginUsed);
     }
     return account.balance(currencyCode);
   }
 
   totalPnl(scope: RiskScope): Decimal | undefined {
-    const { realized, unrealized, fees } = this.pnl(scope);
-    return realized && unrealized && fees && realized.add(unrealized).sub(fees);
+    const memo = this.pnlMemo(scope);
+    if (memo === undefined) return this.computeTotal(scope);
+    if (memo.total === null) memo.total = this.computeTotal(scope);
+    return memo.total;
   }
 
   // ---- further queries ----
@@ -419,7 +464,7 @@ export class Portfolio implements PortfolioQueries {
   /** Margin posted for open positions in the base currency (zero for CASH accounts). */
   marginUsed(accountId: string): Decimal | undefined {
     const account = this.accounts.get(accountId);
-    return account ? this.valuation(account, this.strictMark, false).marginUsed : undefined;
+    return account ? this.strictValuation(account).marginUsed : undefined;
   }
 
   /** One bot's sub-ledger, open or flat; undefined when the bot never traded the instrument there. */
@@ -509,25 +554,12 @@ export class Portfolio implements PortfolioQueries {
     this.applyFill(message as OrderFilled);
   }
 
-  /** Quantity units and instrument of one bot's sub-ledger or of the account-wide book. */
-  private holding(
-    accountId: string,
-    instrumentId: string,
-    botId: string | undefined,
-  ): { qty: bigint; instrument: Instrument } | undefined {
-    const account = this.accounts.get(accountId);
-    if (!account) return undefined;
-    if (botId === undefined) return account.books.get(instrumentId);
-    const r = account.position(botId, instrumentId);
-    return r ? { qty: r.ledger.qty, instrument: r.ledger.instrument } : undefined;
-  }
-
   /** |qty| × mark × multiplier in the account's base currency; zero when flat. */
   private exposureOf(account: AccountLedger, instrument: Instrument, qty: bigint): Decimal | undefined {
     if (qty === 0n) return Decimal.ZERO;
     const mark = this.strictMark(instrument);
     if (mark === undefined) return undefined;
-    const notional = mark.mul(Decimal.of(abs(qty), instrument.sizePrecision)).mul(instrument.multiplier);
+    const notional = notionalUnits(mark, qty, instrument, undefined);
     return this.toBase(notional, instrument.quoteCurrency.code, account.baseCurrency.code, this.strictMark);
   }
 
@@ -564,10 +596,7 @@ export class Portfolio implements PortfolioQueries {
       }
       unrealized = unrealized.add(bookUnrealized(b, m));
       if (b.qty !== 0n) {
-        const notional = m
-          .mul(Decimal.of(abs(b.qty), b.instrument.sizePrecision))
-          .mul(b.instrument.multiplier);
-        marginUsed = marginUsed.add(notional.mul(b.instrument.marginInit));
+        marginUsed = marginUsed.add(notionalUnits(m, b.qty, b.instrument, b.instrument.marginInit));
       }
     }
     const equity = unrealized === undefined ? undefined : account.balance(base).add(unrealized);
@@ -575,43 +604,156 @@ export class Portfolio implements PortfolioQueries {
   }
 
   /**
+   * The valuation published events carry (display marks, unpriced assets as 0). For a margin account
+   * whose every open instrument has a cache mark it is exactly the strict valuation (a display mark
+   * differs from the strict one only where the cache has none), so the remembered one serves both.
+   */
+  private displayValuation(account: AccountLedger): Valuation {
+    if (account.accountType === AccountType.MARGIN) {
+      const strict = this.strictValuation(account);
+      if (strict.equity !== undefined && strict.marginUsed !== undefined) return strict;
+    }
+    return this.valuation(account, this.displayMark, true);
+  }
+
+  /** The valuation at strict marks (queries), remembered until a fill or a mark changes it. */
+  private strictValuation(account: AccountLedger): Valuation {
+    const marks = this.cache.marksVersion;
+    let memo = this.strictValuations.get(account.accountId);
+    if (memo !== undefined && memo.version === this.version && memo.marks === marks) return memo.value;
+    const value = this.valuation(account, this.strictMark, false);
+    if (memo === undefined) {
+      memo = { version: this.version, marks, value };
+      this.strictValuations.set(account.accountId, memo);
+    } else {
+      memo.version = this.version;
+      memo.marks = marks;
+      memo.value = value;
+    }
+    return value;
+  }
+
+  private pnl(scope: RiskScope): Pnl {
+    const memo = this.pnlMemo(scope);
+    if (memo === undefined) return this.computePnl(scope);
+    return (memo.pnl ??= this.computePnl(scope));
+  }
+
+  /**
+   * The remembered PnL of a scope, brought up to date. Undefined for a scope with nothing to
+   * remember (an unknown account or a bot without positions), so that lookups of arbitrary ids
+   * cannot grow the memo.
+   */
+  private pnlMemo(scope: RiskScope): PnlValue | undefined {
+    let memo: Memo<PnlValue> | undefined;
+    if (scope.kind === 'global') memo = this.globalPnl;
+    else if (scope.kind === 'account') memo = this.accountPnl.get(scope.accountId);
+    else memo = this.botPnl.get(scope.botId);
+    const marks = this.cache.marksVersion;
+    if (memo !== undefined && memo.version === this.version && memo.marks === marks) return memo.value;
+    if (memo === undefined) {
+      if (scope.kind === 'account' && !this.accounts.has(scope.accountId)) return undefined;
+      if (scope.kind === 'bot' && !this.botRecords.has(scope.botId)) return undefined;
+    }
+    const value: PnlValue = { pnl: null, total: null };
+    if (memo === undefined) {
+      memo = { version: this.version, marks, value };
+      if (scope.kind === 'global') this.globalPnl = memo;
+      else if (scope.kind === 'account') this.accountPnl.set(scope.accountId, memo);
+      else this.botPnl.set(scope.botId, memo);
+    } else {
+      memo.version = this.version;
+      memo.marks = marks;
+      memo.value = value;
+    }
+    return value;
+  }
+
+  /**
    * Realized, unrealized and fees of a scope, each undefined when unknown: unrealized needs a mark
    * for every open position; any amount needs a rate when it settles outside the base currency;
    * a scope spanning accounts in different base currencies has no common unit at all.
    */
-  private pnl(scope: RiskScope): Pnl {
-    const unknown: Pnl = { realized: undefined, unrealized: undefined, fees: undefined };
-    let records: Iterable<PositionRecord>;
+  private computePnl(scope: RiskScope): Pnl {
+    const sum = new PnlSum(false);
+    if (!this.sumScope(sum, scope)) return UNKNOWN_PNL;
+    return { realized: sum.realized, unrealized: sum.unrealized, fees: sum.fees };
+  }
+
+  /**
+   * realized + unrealized − fees of a scope, as Σ over its records of each record's own total (the
+   * same exact value as summing the three parts first): a record's total is made once per change and
+   * shared by the global, account and bot scopes that contain it.
+   */
+  private computeTotal(scope: RiskScope): Decimal | undefined {
+    const sum = new PnlSum(true);
+    return this.sumScope(sum, scope) ? sum.total : undefined;
+  }
+
+  /** Adds the records of a scope; false when the scope is unknown or mixes base currencies. */
+  private sumScope(sum: PnlSum, scope: RiskScope): boolean {
     if (scope.kind === 'account') {
       const account = this.accounts.get(scope.accountId);
-      if (!account) return unknown;
-      records = allRecords([account]);
-    } else if (scope.kind === 'bot') {
-      records = this.botRecords.get(scope.botId) ?? [];
-    } else {
-      records = allRecords(this.accounts.values());
+      return account !== undefined && this.addAccountPnl(sum, account);
     }
-    let base: string | undefined;
-    let realized: Decimal | undefined = Decimal.ZERO;
-    let unrealized: Decimal | undefined = Decimal.ZERO;
-    let fees: Decimal | undefined = Decimal.ZERO;
-    const sum = (total: Decimal | undefined, amount: Decimal | undefined): Decimal | undefined =>
-      total === undefined || amount === undefined ? undefined : total.add(amount);
-    for (const r of records) {
-      const code = this.accounts.get(r.accountId)!.baseCurrency.code;
-      if (base === undefined) base = code;
-      else if (base !== code) return unknown;
-      const ledger = r.ledger;
-      const settlement = ledger.instrument.settlementCurrency.code;
-      realized = sum(realized, this.toBase(ledger.realizedPnl, settlement, code, this.strictMark));
-      fees = sum(fees, this.toBase(ledger.fees, settlement, code, this.strictMark));
-      if (ledger.qty !== 0n && unrealized !== undefined) {
-        const mark = this.strictMark(ledger.instrument);
-        const u = mark === undefined ? undefined : ledger.unrealizedPnl(mark);
-        unrealized = sum(unrealized, u && this.toBase(u, settlement, code, this.strictMark));
-      }
+    if (scope.kind === 'bot') {
+      for (const r of this.botRecords.get(scope.botId) ?? []) if (!this.addPnl(sum, r)) return false;
+      return true;
     }
-    return { realized, unrealized, fees };
+    for (const account of this.accounts.values()) if (!this.addAccountPnl(sum, account)) return false;
+    return true;
+  }
+
+  private addAccountPnl(sum: PnlSum, account: AccountLedger): boolean {
+    for (const byInstrument of account.bots.values()) {
+      for (const r of byInstrument.values()) if (!this.addPnl(sum, r)) return false;
+    }
+    return true;
+  }
+
+  /** Adds one sub-ledger; false when its account's base currency differs from those added before. */
+  private addPnl(sum: PnlSum, r: PositionRecord): boolean {
+    const code = this.accounts.get(r.accountId)!.baseCurrency.code;
+    if (sum.base === undefined) sum.base = code;
+    else if (sum.base !== code) return false;
+    const p = this.recordPnl(r, code);
+    const open = r.ledger.qty !== 0n;
+    if (sum.totalOnly) {
+      if (p.total === null) p.total = recordTotal(p, open);
+      sum.total = plus(sum.total, p.total);
+      return true;
+    }
+    sum.realized = plus(sum.realized, p.realized);
+    sum.fees = plus(sum.fees, p.fees);
+    if (open && sum.unrealized !== undefined) sum.unrealized = plus(sum.unrealized, p.unrealized);
+    return true;
+  }
+
+  /** One record's PnL parts in `code` (its account's base currency), computed once per change. */
+  private recordPnl(r: PositionRecord, code: string): RecordPnl {
+    const marks = this.cache.marksVersion;
+    const memo = r.pnl;
+    if (memo !== undefined && memo.version === this.version && memo.marks === marks) return memo;
+    const ledger = r.ledger;
+    const settlement = ledger.instrument.settlementCurrency.code;
+    const realized = this.toBase(ledger.realizedPnl, settlement, code, this.strictMark);
+    const fees = this.toBase(ledger.fees, settlement, code, this.strictMark);
+    let unrealized: Decimal | undefined;
+    if (ledger.qty !== 0n) {
+      const mark = this.strictMark(ledger.instrument);
+      const u = mark === undefined ? undefined : ledger.unrealizedPnl(mark);
+      unrealized = u && this.toBase(u, settlement, code, this.strictMark);
+    }
+    if (memo === undefined) {
+      return (r.pnl = { version: this.version, marks, realized, fees, unrealized, total: null });
+    }
+    memo.version = this.version;
+    memo.marks = marks;
+    memo.realized = realized;
+    memo.fees = fees;
+    memo.unrealized = unrealized;
+    memo.total = null;
+    return memo;
   }
 
   private accountState(
@@ -621,17 +763,21 @@ export class Portfolio implements PortfolioQueries {
     eventId: string = this.ids.id(),
   ): AccountState {
     const base = account.baseCurrency;
-    const v = this.valuation(account, this.displayMark, true);
+    const margin = account.accountType === AccountType.MARGIN;
+    const v = this.displayValuation(account);
     const equity = v.equity ?? account.balance(base.code);
     const marginUsed = v.marginUsed ?? Decimal.ZERO;
-    const margin = account.accountType === AccountType.MARGIN;
+    // Money is immutable: the base currency's amounts are made once and shared with its balance line.
+    const equityMoney = Money.of(equity, base);
+    const marginMoney = Money.of(marginUsed, base);
     const balances: AccountBalance[] = [];
     for (const h of account.balances.values()) {
       if (margin && h.currency.code === base.code) {
         // Margin balance: wallet + unrealized, of which the posted margin is locked.
+        const same = h.currency === base;
         balances.push({
-          total: Money.of(equity, h.currency),
-          locked: Money.of(marginUsed, h.currency),
+          total: same ? equityMoney : Money.of(equity, h.currency),
+          locked: same ? marginMoney : Money.of(marginUsed, h.currency),
           free: Money.of(equity.sub(marginUsed), h.currency),
         });
       } else {
@@ -646,8 +792,8 @@ export class Portfolio implements PortfolioQueries {
       accountType: account.accountType,
       baseCurrency: base.code,
       balances,
-      marginUsed: Money.of(marginUsed, base),
-      equity: Money.of(equity, base),
+      marginUsed: marginMoney,
+      equity: equityMoney,
       reported: false,
       tsEvent,
       tsInit,
@@ -661,32 +807,12 @@ export class Portfolio implements PortfolioQueries {
     tsInit: UnixNanos,
   ): PositionEvent {
     const ledger = r.ledger;
-    const mark = this.displayMark(ledger.instrument) ?? r.lastPx;
-    const base = this.eventBase(
-      r,
-      ledger.qty,
-      ledger.cost,
-      ledger.avgPxOpenUnits(),
-      ledger.unrealizedPnl(mark),
-      fill,
-      tsInit,
-    );
-    return { ...base, type };
-  }
-
-  private eventBase(
-    r: PositionRecord,
-    qty: bigint,
-    cost: bigint,
-    avgUnits: bigint | undefined,
-    unrealized: Decimal,
-    fill: OrderFilled,
-    tsInit: UnixNanos,
-  ): PositionEventBase {
-    const ledger = r.ledger;
     const instrument = ledger.instrument;
     const cur = instrument.settlementCurrency;
-    const avg = avgUnits ?? avgPxUnits(qty, cost) ?? 0n;
+    const qty = ledger.qty;
+    const mark = this.displayMark(instrument) ?? r.lastPx;
+    const avg = ledger.avgPxOpenUnits() ?? 0n;
+    // Built in one literal (not a shared base spread into a second object): one object per event.
     return {
       eventId: this.ids.id(),
       traderId: r.traderId,
@@ -700,11 +826,41 @@ export class Portfolio implements PortfolioQueries {
       quantity: Quantity.fromUnits(abs(qty), instrument.sizePrecision),
       avgPxOpen: Price.fromUnits(avg, instrument.pricePrecision),
       realizedPnl: Money.of(ledger.realizedPnl, cur),
-      unrealizedPnl: Money.of(unrealized, cur),
+      unrealizedPnl: Money.of(ledger.unrealizedPnl(mark), cur),
       fees: Money.of(ledger.fees, cur),
       lastPx: r.lastPx,
       tsEvent: fill.tsEvent,
       tsInit,
+      type,
+    };
+  }
+
+  /** A position that went flat (or flipped): reported with the average price of the cycle that ended. */
+  private positionClosed(r: PositionRecord, fill: OrderFilled, tsInit: UnixNanos): PositionClosed {
+    const ledger = r.ledger;
+    const instrument = ledger.instrument;
+    const cur = instrument.settlementCurrency;
+    const avg = r.lastAvgPx ?? 0n;
+    return {
+      eventId: this.ids.id(),
+      traderId: r.traderId,
+      accountId: r.accountId,
+      botId: r.botId,
+      strategyId: r.strategyId,
+      instrumentId: r.instrumentId,
+      positionId: r.positionId,
+      side: PositionSide.FLAT,
+      signedQty: Decimal.of(0n, instrument.sizePrecision),
+      quantity: Quantity.fromUnits(0n, instrument.sizePrecision),
+      avgPxOpen: Price.fromUnits(avg, instrument.pricePrecision),
+      realizedPnl: Money.of(ledger.realizedPnl, cur),
+      unrealizedPnl: Money.of(Decimal.ZERO, cur),
+      fees: Money.of(ledger.fees, cur),
+      lastPx: r.lastPx,
+      tsEvent: fill.tsEvent,
+      tsInit,
+      type: 'PositionClosed',
+      durationNs: fill.tsEvent - r.openedAt,
     };
   }
 
@@ -769,12 +925,53 @@ function checkCurrency(value: unknown, field: string): Currency {
   }
 }
 
-function* allRecords(accounts: Iterable<AccountLedger>): Generator<PositionRecord> {
-  for (const a of accounts) for (const byInstrument of a.bots.values()) yield* byInstrument.values();
+/**
+ * Running sums of a PnL computation, of the three parts or (`totalOnly`) of the records' totals; an
+ * amount becomes undefined (unknown) for good once a part is.
+ */
+class PnlSum {
+  base: string | undefined = undefined;
+  realized: Decimal | undefined = Decimal.ZERO;
+  unrealized: Decimal | undefined = Decimal.ZERO;
+  fees: Decimal | undefined = Decimal.ZERO;
+  total: Decimal | undefined = Decimal.ZERO;
+
+  constructor(readonly totalOnly: boolean) {}
+}
+
+/** One record's realized + unrealized (when open) − fees; undefined when a part is unknown. */
+function recordTotal(p: RecordPnl, open: boolean): Decimal | undefined {
+  if (p.realized === undefined || p.fees === undefined) return undefined;
+  if (!open) return p.realized.sub(p.fees);
+  return p.unrealized === undefined ? undefined : p.realized.add(p.unrealized).sub(p.fees);
+}
+
+function plus(total: Decimal | undefined, amount: Decimal | undefined): Decimal | undefined {
+  return total === undefined || amount === undefined ? undefined : total.add(amount);
 }
 
 function bookUnrealized(b: InstrumentBook, mark: Decimal): Decimal {
   return unrealizedOf(b.instrument, b.qty, b.cost, b.costScale, mark);
+}
+
+/**
+ * |qty| × mark × multiplier (× `factor` when given), exact: the product of the Decimal chain
+ * mark.mul(|qty|).mul(multiplier).mul(factor), built once from integer units.
+ */
+function notionalUnits(
+  mark: Decimal,
+  qty: bigint,
+  instrument: Instrument,
+  factor: Decimal | undefined,
+): Decimal {
+  const multiplier = instrument.multiplier;
+  let units = mark.units * abs(qty) * multiplier.units;
+  let scale = mark.scale + instrument.sizePrecision + multiplier.scale;
+  if (factor !== undefined) {
+    units *= factor.units;
+    scale += factor.scale;
+  }
+  return Decimal.of(units, scale);
 }
 
 function sideOf(qty: bigint): PositionSide {

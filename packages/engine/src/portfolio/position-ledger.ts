@@ -1,4 +1,4 @@
-import { Decimal, ModelError, Rounding, divRound, type Instrument } from '@qubit/model';
+import { Decimal, ModelError, Rounding, divRound, pow10, type Instrument } from '@qubit/model';
 
 /** Extra decimals the open cost keeps beyond price × size precision, so that a partial close loses nothing visible. */
 export const COST_EXTRA_DECIMALS = 8;
@@ -70,6 +70,9 @@ export class PositionLedger {
   private costUnits = 0n;
   private realized = 0n;
   private feeTotal: Decimal;
+  private qtyDecimal: Decimal | undefined;
+  private realizedDecimal: Decimal | undefined;
+  private unrealizedMemo: { mark: Decimal; qty: bigint; cost: bigint; value: Decimal } | undefined;
 
   constructor(readonly instrument: Instrument) {
     checkAccountingScale(instrument, 'instrument');
@@ -122,7 +125,10 @@ export class PositionLedger {
   }
 
   get signedQty(): Decimal {
-    return Decimal.of(this.qtyUnits, this.instrument.sizePrecision);
+    // Kept while the quantity stays the same: risk reads it for every order.
+    const d = this.qtyDecimal;
+    if (d !== undefined && d.units === this.qtyUnits) return d;
+    return (this.qtyDecimal = Decimal.of(this.qtyUnits, this.instrument.sizePrecision));
   }
 
   get openCost(): Decimal {
@@ -130,7 +136,9 @@ export class PositionLedger {
   }
 
   get realizedPnl(): Decimal {
-    return Decimal.of(this.realized, this.realizedScale);
+    const d = this.realizedDecimal;
+    if (d !== undefined && d.units === this.realized) return d;
+    return (this.realizedDecimal = Decimal.of(this.realized, this.realizedScale));
   }
 
   get fees(): Decimal {
@@ -139,7 +147,19 @@ export class PositionLedger {
 
   /** (mark × signedQty − cost) × multiplier, exact; zero when flat whatever the mark. */
   unrealizedPnl(mark: Decimal): Decimal {
-    return unrealizedOf(this.instrument, this.qtyUnits, this.costUnits, this.costScale, mark);
+    // Asked for again with the same mark and position (an event and a query after the same fill).
+    const m = this.unrealizedMemo;
+    if (m !== undefined && m.mark === mark && m.qty === this.qtyUnits && m.cost === this.costUnits)
+      return m.value;
+    const value = unrealizedOf(this.instrument, this.qtyUnits, this.costUnits, this.costScale, mark);
+    if (m === undefined) this.unrealizedMemo = { mark, qty: this.qtyUnits, cost: this.costUnits, value };
+    else {
+      m.mark = mark;
+      m.qty = this.qtyUnits;
+      m.cost = this.costUnits;
+      m.value = value;
+    }
+    return value;
   }
 
   /** Price units (price precision) of |cost| / |signedQty|, HALF_EVEN; undefined when flat. */
@@ -157,8 +177,14 @@ export function unrealizedOf(
   mark: Decimal,
 ): Decimal {
   if (qtyUnits === 0n && costUnits === 0n) return Decimal.ZERO;
-  const value = mark.mul(Decimal.of(qtyUnits, instrument.sizePrecision));
-  return value.sub(Decimal.of(costUnits, costScale)).mul(instrument.multiplier);
+  // On integer units, with the scales the Decimal steps mark.mul(qty).sub(cost).mul(multiplier) give.
+  const valueScale = mark.scale + instrument.sizePrecision;
+  const scale = valueScale > costScale ? valueScale : costScale;
+  let value = mark.units * qtyUnits;
+  if (scale > valueScale) value *= pow10(scale - valueScale);
+  const cost = scale > costScale ? costUnits * pow10(scale - costScale) : costUnits;
+  const multiplier = instrument.multiplier;
+  return Decimal.of((value - cost) * multiplier.units, scale + multiplier.scale);
 }
 
 /** |cost| / |qty| at price precision: cost is at price + size + 8 decimals, so divide by qty × 10^8. */

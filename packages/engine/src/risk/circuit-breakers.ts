@@ -31,6 +31,10 @@ export interface CircuitBreakersDeps {
 export class CircuitBreakers {
   private readonly offsetNs: bigint;
   private rolling = false;
+  /** The trading day last asked for and its bounds [start, end): nearly every call falls inside it. */
+  private lastDay: bigint | undefined;
+  private lastDayStart = 0n;
+  private lastDayEnd = 0n;
 
   constructor(private readonly deps: CircuitBreakersDeps) {
     this.offsetNs = BigInt(deps.tradingDayOffsetMinutes) * NANOS_PER_MINUTE;
@@ -38,9 +42,15 @@ export class CircuitBreakers {
 
   /** Days since the epoch of the trading day that contains `ts`. */
   dayOf(ts: UnixNanos): bigint {
+    // Comparisons only, while `ts` stays in the day of the last call: bigint arithmetic allocates.
+    if (this.lastDay !== undefined && ts >= this.lastDayStart && ts < this.lastDayEnd) return this.lastDay;
     const shifted = ts + this.offsetNs;
-    const d = shifted / NANOS_PER_DAY;
-    return shifted < 0n && shifted % NANOS_PER_DAY !== 0n ? d - 1n : d;
+    const q = shifted / NANOS_PER_DAY;
+    const d = shifted < 0n && shifted % NANOS_PER_DAY !== 0n ? q - 1n : q;
+    this.lastDay = d;
+    this.lastDayStart = d * NANOS_PER_DAY - this.offsetNs;
+    this.lastDayEnd = this.lastDayStart + NANOS_PER_DAY;
+    return d;
   }
 
   /** Snapshots every capped scope when a trading day starts, then again at each following day start. */
@@ -73,8 +83,21 @@ export class CircuitBreakers {
       entry.baselineDay = day;
       entry.baselinePnl = pnl;
     }
+    // Decimals are immutable and the portfolio hands out the same PnL object until something changes
+    // it: the same (baseline, PnL, cap) as the last check that passed passes again.
+    const cleared = entry.clearedLoss;
+    if (cleared && cleared.pnl === pnl && cleared.baseline === entry.baselinePnl && cleared.cap === cap) {
+      return undefined;
+    }
     const loss = entry.baselinePnl.sub(pnl);
-    if (!loss.gt(cap)) return undefined;
+    if (!loss.gt(cap)) {
+      if (cleared) {
+        cleared.pnl = pnl;
+        cleared.baseline = entry.baselinePnl;
+        cleared.cap = cap;
+      } else entry.clearedLoss = { pnl, baseline: entry.baselinePnl, cap };
+      return undefined;
+    }
     const reason = `daily loss ${amount(loss)} exceeds cap ${cap} for ${entry.key}`;
     this.deps.states.escalate(entry, TradingState.HALTED, 'daily_loss_cap', reason);
     return deny(DenyReason.DAILY_LOSS_CAP, reason);

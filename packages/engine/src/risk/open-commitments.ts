@@ -30,6 +30,7 @@ export interface Commitments {
 }
 
 interface Approval {
+  readonly clientOrderId: string;
   readonly accountId: string;
   readonly botId: string;
   readonly instrumentId: string;
@@ -68,6 +69,7 @@ export class OpenCommitments {
       });
     } else {
       this.approvals.set(order.clientOrderId, {
+        clientOrderId: order.clientOrderId,
         accountId: order.accountId,
         botId: order.botId,
         instrumentId: order.instrumentId,
@@ -96,10 +98,10 @@ export class OpenCommitments {
   sweep(now: UnixNanos): void {
     const cache = this.cache;
     if (this.approvals.size > 0) {
-      for (const [id, a] of this.approvals) {
-        const o = cache.order(id);
+      for (const a of this.approvals.values()) {
+        const o = cache.order(a.clientOrderId);
         if ((o !== undefined && o.status !== OrderStatus.INITIALIZED) || now - a.ts > this.ttlNs)
-          this.approvals.delete(id);
+          this.approvals.delete(a.clientOrderId);
       }
     }
     if (this.modifies.size > 0) {
@@ -138,7 +140,7 @@ export class OpenCommitments {
       orderMargin: Decimal.ZERO,
     };
     const self = order.clientOrderId;
-    for (const o of this.cache.ordersOpen()) {
+    for (const o of this.cache.openOrderValues()) {
       if (o.status === OrderStatus.INITIALIZED || o.clientOrderId === self) continue;
       c.globalOpen++;
       if (o.botId === order.botId) c.botOpen++;
@@ -154,7 +156,8 @@ export class OpenCommitments {
       }
       this.add(c, order, instrument, o.clientOrderId, o.botId, o.instrumentId, o.side, leaves, price);
     }
-    for (const [id, a] of this.approvals) {
+    for (const a of this.approvals.values()) {
+      const id = a.clientOrderId;
       if (id === self) continue;
       c.globalOpen++;
       if (a.botId === order.botId) c.botOpen++;

@@ -10,10 +10,14 @@ import type { SubmitRate } from './risk-limits.js';
 export class SlidingWindow {
   private times: UnixNanos[] = [];
   private head = 0;
+  /** The last cutoff computed: a check and a record at the same time need one subtraction, not two. */
+  private cutoffFor: UnixNanos | undefined;
+  private cutoffWindow = 0n;
+  private lastCutoff = 0n;
 
   /** Events inside the window that ends at `now`. */
   count(now: UnixNanos, windowNs: bigint): number {
-    this.prune(now - windowNs);
+    this.prune(this.cutoff(now, windowNs));
     return this.times.length - this.head;
   }
 
@@ -23,8 +27,17 @@ export class SlidingWindow {
   }
 
   record(now: UnixNanos, windowNs: bigint): void {
-    this.prune(now - windowNs);
+    this.prune(this.cutoff(now, windowNs));
     this.times.push(now);
+  }
+
+  private cutoff(now: UnixNanos, windowNs: bigint): UnixNanos {
+    if (now !== this.cutoffFor || windowNs !== this.cutoffWindow) {
+      this.cutoffFor = now;
+      this.cutoffWindow = windowNs;
+      this.lastCutoff = now - windowNs;
+    }
+    return this.lastCutoff;
   }
 
   private prune(cutoff: UnixNanos): void {

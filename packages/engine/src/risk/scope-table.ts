@@ -20,6 +20,8 @@ export interface ScopeEntry {
   baselineDay?: bigint;
   /** Total PnL at the start of `baselineDay`. */
   baselinePnl?: Decimal;
+  /** The inputs of the last daily-loss check that found the loss within the cap (see CircuitBreakers). */
+  clearedLoss?: { pnl: Decimal; baseline: Decimal; cap: Decimal };
 }
 
 const NO_LIMITS: RiskLimits = Object.freeze({});

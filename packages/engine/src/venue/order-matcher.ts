@@ -2,6 +2,7 @@ import {
   LiquiditySide,
   ModelError,
   OrderType,
+  Price,
   TimeInForce,
   pow10,
   type Bar,
@@ -81,6 +82,7 @@ export class OrderMatcher {
   /** Orders flagged taker-on-arrival, until the event that gives them their first look at the market. */
   private readonly fresh: SimOrder[] = [];
   private driver: MatchDriver = MatchDriver.NONE;
+  private lastQuote: QuoteTick | undefined;
   private barType: BarType | undefined;
   /** Last trade price or bar close, for trade/bar-driven decisions (post-only, taker-on-arrival). */
   private lastU: bigint | undefined;
@@ -130,6 +132,21 @@ export class OrderMatcher {
     return this.lastU;
   }
 
+  /**
+   * The last quote's own Price object when it is `px` at the instrument's precision: a fill at the
+   * quoted price reports that object (prices are immutable) instead of allocating an equal one.
+   */
+  quotedPrice(px: bigint): Price | undefined {
+    const q = this.lastQuote;
+    if (q === undefined) return undefined;
+    const { askPrice, bidPrice } = q;
+    if (askPrice.units === px && askPrice.scale === this.priceScale && askPrice instanceof Price)
+      return askPrice;
+    if (bidPrice.units === px && bidPrice.scale === this.priceScale && bidPrice instanceof Price)
+      return bidPrice;
+    return undefined;
+  }
+
   /** Works a newly accepted (or just modified) order: it trades now if it can, else rests. */
   place(o: SimOrder): void {
     if (this.bookDriven) this.placeOnBook(o);
@@ -154,6 +171,7 @@ export class OrderMatcher {
   onQuote(q: QuoteTick): void {
     const bid = priceUnits(q.bidPrice, this.priceScale, 'quote.bidPrice');
     const ask = priceUnits(q.askPrice, this.priceScale, 'quote.askPrice');
+    this.lastQuote = q;
     if (this.driver > MatchDriver.QUOTES) return;
     this.driver = MatchDriver.QUOTES;
     const sized = this.settings.bookLevelsFromQuotes;

@@ -118,6 +118,9 @@ export class SimulatedVenue implements ExecutionClient {
   private tradeCount = 0;
   private commandCount = 0;
   private seq = 0;
+  /** `SIM-<venue>-` and `<venue>-T`, made once: every id shares its prefix instead of carrying a copy. */
+  private readonly venueOrderIdPrefix: string;
+  private readonly tradeIdPrefix: string;
 
   constructor(options: SimulatedVenueOptions) {
     if (options === null || typeof options !== 'object')
@@ -136,6 +139,8 @@ export class SimulatedVenue implements ExecutionClient {
     if (typeof instruments !== 'function')
       throw new ModelError('venue.instruments', 'an instrument lookup function is required');
     this.venue = venue;
+    this.venueOrderIdPrefix = `SIM-${venue}-`;
+    this.tradeIdPrefix = `${venue}-T`;
     this.clock = clock;
     this.ids = ids;
     this.lookup = instruments;
@@ -160,6 +165,12 @@ export class SimulatedVenue implements ExecutionClient {
 
   submitOrder(command: SubmitOrder): void {
     this.requireConnected('submitOrder');
+    if (this.config.latencyNs === 0n) {
+      // The common case (no latency) without a closure: every order of a backtest comes this way.
+      this.applySubmit(command);
+      this.flush();
+      return;
+    }
     this.schedule(() => this.applySubmit(command));
   }
 
@@ -322,7 +333,7 @@ export class SimulatedVenue implements ExecutionClient {
     const o = new SimOrder(
       cmd,
       inst,
-      `SIM-${this.venue}-${++this.orderCount}` as VenueOrderId,
+      (this.venueOrderIdPrefix + ++this.orderCount) as VenueOrderId,
       position,
       this.seq++,
       cmd.quantity,
@@ -495,12 +506,16 @@ export class SimulatedVenue implements ExecutionClient {
     const inst = o.instrument;
     o.filledU += qty;
     o.position.net += o.isBuy ? qty : -qty;
-    const lastPx = Price.fromUnits(px, inst.pricePrecision);
-    const lastQty = Quantity.fromUnits(qty, inst.sizePrecision);
+    const lastPx = this.matchers.get(inst.id)?.quotedPrice(px) ?? Price.fromUnits(px, inst.pricePrecision);
+    // A fill of the whole order at once (the usual case) reports the order's own quantity object.
+    const lastQty =
+      qty === o.qtyU && o.quantity.scale === inst.sizePrecision && o.quantity instanceof Quantity
+        ? o.quantity
+        : Quantity.fromUnits(qty, inst.sizePrecision);
     const event = this.reports.filled(
       o.cmd,
       o.venueOrderId,
-      `${this.venue}-T${++this.tradeCount}` as TradeId,
+      (this.tradeIdPrefix + ++this.tradeCount) as TradeId,
       o.cmd.side,
       o.cmd.orderType,
       lastQty,

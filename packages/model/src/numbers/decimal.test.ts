@@ -70,6 +70,29 @@ describe('Decimal.parse and toString', () => {
     expect(e.field).toBe('x');
   });
 
+  it('reads exactly what the grammar [+-]digits[.digits] allows, long numbers included', () => {
+    // The reference: the regular expression the parser is written to agree with.
+    const grammar = /^([+-])?(\d+)(?:\.(\d+))?$/;
+    const word = fc.oneof(
+      fc.stringMatching(/^[+-]?\d{1,30}(\.\d{1,20})?$/),
+      fc.string({ unit: fc.constantFrom('0', '7', '9', '.', '-', '+', 'e', ' ', 'x'), maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(word, (text) => {
+        const m = grammar.exec(text.trim());
+        if (!m || (m[3] ?? '').length > MAX_SCALE) {
+          expect(modelError(() => Decimal.parse(text, 'v')).field).toBe('v');
+          return;
+        }
+        const digits = BigInt(m[2]! + (m[3] ?? ''));
+        const x = Decimal.parse(text, 'v');
+        expect(x.units).toBe(m[1] === '-' ? -digits : digits);
+        expect(x.scale).toBe((m[3] ?? '').length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('prints zero-padded fractions of small negative values', () => {
     expect(Decimal.of(-5n, 3).toString()).toBe('-0.005');
     expect(Decimal.of(5n, 3).toString()).toBe('0.005');

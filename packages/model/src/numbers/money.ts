@@ -14,7 +14,10 @@ export class Money {
   ) {}
 
   static of(value: string | number | bigint | Decimal, currency: Currency, field = 'money'): Money {
-    const d = Decimal.from(value, field);
+    // Decimals are immutable: one already at the currency's precision is kept as the amount (as a plain
+    // Decimal, so that a Price or Quantity never hides inside Money), with no copy and no rescaling.
+    const d = value instanceof Decimal ? value : Decimal.from(value, field);
+    if (d.scale === currency.precision && d.constructor === Decimal) return new Money(d, currency);
     return new Money(d.rescale(currency.precision, Rounding.HALF_EVEN), currency);
   }
 

@@ -13,7 +13,8 @@ export class Price extends Decimal {
 
   /** From a wire string ("42000.10"), an integer, a finite number or a Decimal. */
   static override from(value: string | number | bigint | Decimal, field = 'price'): Price {
-    const d = Decimal.from(value, field);
+    // A Decimal needs no intermediate copy: its units and scale are taken as they are.
+    const d = value instanceof Decimal ? value : Decimal.from(value, field);
     if (d.scale > MAX_SCALE) throw new ModelError(field, `has more than ${MAX_SCALE} decimals`);
     return new Price(d.units, d.scale);
   }
@@ -34,6 +35,7 @@ export class Price extends Decimal {
 
   /** The same price at another precision (exact when raising; rounds half-even when lowering). */
   withPrecision(precision: number, mode: Rounding = Rounding.HALF_EVEN): Price {
+    if (precision === this.scale) return this;
     const d = this.rescale(precision, mode);
     return new Price(d.units, d.scale);
   }

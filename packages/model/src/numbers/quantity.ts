@@ -9,7 +9,8 @@ export class Quantity extends Decimal {
   }
 
   static override from(value: string | number | bigint | Decimal, field = 'quantity'): Quantity {
-    const d = Decimal.from(value, field);
+    // A Decimal needs no intermediate copy: its units and scale are taken as they are.
+    const d = value instanceof Decimal ? value : Decimal.from(value, field);
     return Quantity.make(d.units, d.scale, field);
   }
 
@@ -30,12 +31,14 @@ export class Quantity extends Decimal {
   }
 
   withPrecision(precision: number, mode: Rounding = Rounding.HALF_EVEN): Quantity {
+    if (precision === this.scale) return this;
     const d = this.rescale(precision, mode);
     return new Quantity(d.units, d.scale);
   }
 
   private static make(units: bigint, scale: number, field: string): Quantity {
-    if (units < 0n) throw new ModelError(field, `must not be negative, got ${Decimal.of(units, scale).toString()}`);
+    if (units < 0n)
+      throw new ModelError(field, `must not be negative, got ${Decimal.of(units, scale).toString()}`);
     if (scale > MAX_SCALE) throw new ModelError(field, `has more than ${MAX_SCALE} decimals`);
     return new Quantity(units, scale);
   }
