@@ -29,14 +29,27 @@ function bars(instrument: Instrument, startIso: string, closes: string[], stepMi
     const close = Price.from(c);
     prev = c;
     const ts = start + BigInt(i + 1) * BigInt(stepMinutes) * 60_000_000_000n;
-    return { type: 'Bar', barType, open, high: Price.from(open.max(close)), low: Price.from(open.min(close)), close, volume: Quantity.from('1'), tsEvent: ts, tsInit: ts };
+    return {
+      type: 'Bar',
+      barType,
+      open,
+      high: Price.from(open.max(close)),
+      low: Price.from(open.min(close)),
+      close,
+      volume: Quantity.from('1'),
+      tsEvent: ts,
+      tsInit: ts,
+    };
   });
 }
 
 /** Buys once on the first bar, then holds. */
 class BuyOnce implements Bot {
   private done = false;
-  constructor(private readonly id: string, private readonly qty: string) {}
+  constructor(
+    private readonly id: string,
+    private readonly qty: string,
+  ) {}
   onTick(): OrderIntent[] {
     if (this.done) return [];
     this.done = true;
@@ -44,14 +57,31 @@ class BuyOnce implements Bot {
   }
   onStop(_r: unknown, ctx: Parameters<NonNullable<Bot['onStop']>>[1]): OrderIntent[] {
     const q = ctx.position(this.id).signedQty;
-    return q.isZero() ? [] : [{ instrumentId: this.id, side: OrderSide.SELL, quantity: q, reduceOnly: true, reason: 'end_of_data' }];
+    return q.isZero()
+      ? []
+      : [
+          {
+            instrumentId: this.id,
+            side: OrderSide.SELL,
+            quantity: q,
+            reduceOnly: true,
+            reason: 'end_of_data',
+          },
+        ];
   }
 }
 
 function engineFor(instrument: Instrument, balance: string): BacktestEngine {
   return new BacktestEngine({
     instruments: [instrument],
-    accounts: [{ accountId: 'A', accountType: instrument.kind === 'SPOT' ? AccountType.CASH : AccountType.MARGIN, baseCurrency: instrument.settlementCurrency, balances: [Money.of(balance, instrument.settlementCurrency)] }],
+    accounts: [
+      {
+        accountId: 'A',
+        accountType: instrument.kind === 'SPOT' ? AccountType.CASH : AccountType.MARGIN,
+        baseCurrency: instrument.settlementCurrency,
+        balances: [Money.of(balance, instrument.settlementCurrency)],
+      },
+    ],
   });
 }
 
@@ -61,7 +91,9 @@ describe('BacktestEngine', () => {
     const a = bars(btc, '2024-01-01T00:00:00Z', ['1.00', '2.00', '3.00']);
     const b = bars(btc, '2024-01-01T00:00:30Z', ['5.00', '6.00']);
     const merged = mergeStreams([a, b], ['a', 'b']);
-    expect(merged.map((d) => d.tsEvent)).toEqual([...a, ...b].map((d) => d.tsEvent).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    expect(merged.map((d) => d.tsEvent)).toEqual(
+      [...a, ...b].map((d) => d.tsEvent).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)),
+    );
     const tie = mergeStreams([a.slice(0, 1), a.slice(0, 1)], ['x', 'y']);
     expect(tie[0]).toBe(a[0]);
   });
@@ -77,7 +109,14 @@ describe('BacktestEngine', () => {
     const data = bars(btc, '2024-01-01T00:00:00Z', ['100.00', '101.00', '102.00', '105.00']);
     const engine = engineFor(btc, '100000');
     engine.addData(data, 'btc');
-    engine.addBot({ botId: 'b1', strategyId: 'buy-once', accountId: 'A', bot: new BuyOnce(btc.id, '1'), config: {}, subscriptions: { instruments: [btc.id], barTypes: [barTypeToString(data[0]!.barType)] } });
+    engine.addBot({
+      botId: 'b1',
+      strategyId: 'buy-once',
+      accountId: 'A',
+      bot: new BuyOnce(btc.id, '1'),
+      config: {},
+      subscriptions: { instruments: [btc.id], barTypes: [barTypeToString(data[0]!.barType)] },
+    });
     const r = engine.run();
     expect(r.fills.map((f) => `${f.side}@${f.lastPx}`)).toEqual(['BUY@100.00', 'SELL@105.00']);
     expect(r.reason(r.fills[1]!.clientOrderId)).toBe('end_of_data');
@@ -92,7 +131,14 @@ describe('BacktestEngine', () => {
     const day2 = bars(vn, '2024-01-03T02:00:00Z', ['1203.0', '1204.0'], 5);
     const engine = engineFor(vn, '100000000000');
     engine.addData([...day1, ...day2], 'vn30');
-    engine.addBot({ botId: 'b1', strategyId: 'buy-once', accountId: 'A', bot: new BuyOnce(vn.id, '1'), config: {}, subscriptions: { instruments: [vn.id], barTypes: [barTypeToString(day1[0]!.barType)] } });
+    engine.addBot({
+      botId: 'b1',
+      strategyId: 'buy-once',
+      accountId: 'A',
+      bot: new BuyOnce(vn.id, '1'),
+      config: {},
+      subscriptions: { instruments: [vn.id], barTypes: [barTypeToString(day1[0]!.barType)] },
+    });
     const r = engine.run();
     expect(r.denials).toEqual([]);
     expect(r.node.cache.referencePrice(vn.id)?.toString()).toBe('1202.5');
@@ -102,7 +148,14 @@ describe('BacktestEngine', () => {
     const btc = instrumentFromSpec(BTCUSDT_BINANCE);
     const engine = engineFor(btc, '1000');
     engine.addData(bars(btc, '2024-01-01T00:00:00Z', ['1.00', '2.00']));
-    engine.addBot({ botId: 'b1', strategyId: 'x', accountId: 'A', bot: { onTick: () => [] }, config: {}, subscriptions: { instruments: [btc.id] } });
+    engine.addBot({
+      botId: 'b1',
+      strategyId: 'x',
+      accountId: 'A',
+      bot: { onTick: () => [] },
+      config: {},
+      subscriptions: { instruments: [btc.id] },
+    });
     engine.run();
     expect(() => engine.run()).toThrow(/runs once/);
   });

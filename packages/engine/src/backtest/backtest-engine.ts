@@ -116,7 +116,9 @@ function firstPrice(d: MarketData): Price | undefined {
     case 'TradeTick':
       return d.price;
     case 'QuoteTick':
-      return Price.from(d.bidPrice.add(d.askPrice).div(Decimal.from(2), d.bidPrice.precision)).withPrecision(d.bidPrice.precision);
+      return Price.from(d.bidPrice.add(d.askPrice).div(Decimal.from(2), d.bidPrice.precision)).withPrecision(
+        d.bidPrice.precision,
+      );
     default:
       return undefined;
   }
@@ -139,11 +141,16 @@ export class BacktestEngine {
   private ran = false;
 
   constructor(private readonly options: BacktestOptions) {
-    if (options.instruments.length === 0) throw new ModelError('instruments', 'a backtest needs at least one instrument');
-    if (options.accounts.length === 0) throw new ModelError('accounts', 'a backtest needs at least one account');
+    if (options.instruments.length === 0)
+      throw new ModelError('instruments', 'a backtest needs at least one instrument');
+    if (options.accounts.length === 0)
+      throw new ModelError('accounts', 'a backtest needs at least one account');
     const bases = new Set(options.accounts.map((a) => a.baseCurrency.code));
     if (bases.size > 1) {
-      throw new ModelError('accounts', `all accounts of a backtest share one base currency, got ${[...bases].join(', ')}`);
+      throw new ModelError(
+        'accounts',
+        `all accounts of a backtest share one base currency, got ${[...bases].join(', ')}`,
+      );
     }
   }
 
@@ -155,7 +162,8 @@ export class BacktestEngine {
   }
 
   addBot<C>(bot: BacktestBot<C>): this {
-    if (this.bots.some((b) => b.botId === bot.botId)) throw new ModelError('bot_id', `bot ${bot.botId} added twice`);
+    if (this.bots.some((b) => b.botId === bot.botId))
+      throw new ModelError('bot_id', `bot ${bot.botId} added twice`);
     this.bots.push(bot as BacktestBot<unknown>);
     return this;
   }
@@ -270,7 +278,12 @@ export class BacktestEngine {
       } else if (trade) {
         const at = trade.tsEvent + 1n > t ? trade.tsEvent + 1n : t;
         t = at;
-        node.process({ ...trade, tradeId: `${trade.tradeId}-close` as TradeTick['tradeId'], tsEvent: at, tsInit: at });
+        node.process({
+          ...trade,
+          tradeId: `${trade.tradeId}-close` as TradeTick['tradeId'],
+          tsEvent: at,
+          tsInit: at,
+        });
         lastTrade.delete(id);
       }
     }

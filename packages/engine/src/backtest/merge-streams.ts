@@ -10,11 +10,17 @@ export function dataTime(d: MarketData): UnixNanos {
  * into one, in time order. Ties keep the order the streams were added in, then their own order, so a merge
  * is stable and a backtest over the same inputs is the same every time.
  */
-export function mergeStreams(streams: readonly (readonly MarketData[])[], names: readonly string[]): MarketData[] {
+export function mergeStreams(
+  streams: readonly (readonly MarketData[])[],
+  names: readonly string[],
+): MarketData[] {
   streams.forEach((s, k) => {
     for (let i = 1; i < s.length; i++) {
       if (dataTime(s[i]!) < dataTime(s[i - 1]!)) {
-        throw new ModelError(`${names[k] ?? `data[${k}]`}[${i}]`, `out of time order: ${s[i]!.tsEvent} comes after ${s[i - 1]!.tsEvent}`);
+        throw new ModelError(
+          `${names[k] ?? `data[${k}]`}[${i}]`,
+          `out of time order: ${s[i]!.tsEvent} comes after ${s[i - 1]!.tsEvent}`,
+        );
       }
     }
   });

@@ -152,9 +152,10 @@ export class BotHost<C = unknown> {
 
   stop(reason: StopReason): void {
     if (!this.running) return;
-    this.call('onStop', () => this.o.bot.onStop?.(reason, this.ctx));
+    // Unsubscribe first: the orders onStop sends cause events at once, and a stopped bot must not hear them.
     this.running = false;
     for (const u of this.unsubscribe.splice(0)) u();
+    this.call('onStop', () => this.o.bot.onStop?.(reason, this.ctx));
   }
 
   health(): { ok: boolean; [k: string]: unknown } {

@@ -319,8 +319,7 @@ describe('Cache prices', () => {
     expect(cache.lastPriceTs(BTC.id)).toBe(2n);
   });
 
-  // BUG: onQuote sets the mid only when no last price exists, so a quote-only instrument keeps the first mid forever.
-  it.fails('follows the quote mid on every quote until a trade prints', () => {
+  it('follows the quote mid on every quote until a trade prints', () => {
     const cache = new Cache();
     cache.onQuote(quote('100.00', '100.02', 1n));
     cache.onQuote(quote('110.00', '110.02', 2n));

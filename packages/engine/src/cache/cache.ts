@@ -165,10 +165,11 @@ export class Cache {
 
   onQuote(q: QuoteTick): void {
     this.quotes.set(q.instrumentId, q);
-    if (!this.last.has(q.instrumentId)) {
-      // Until a trade prints, the mid is the best mark we have.
+    const entry = this.last.get(q.instrumentId);
+    // Until a trade or a bar prints, the mid is the best mark we have, and it must follow the quotes.
+    if (entry === undefined || entry.fromQuote) {
       const mid = q.bidPrice.add(q.askPrice).div(TWO, q.bidPrice.precision + 1);
-      this.setLast(q.instrumentId, Price.from(mid), q.tsEvent);
+      this.setLast(q.instrumentId, Price.from(mid), q.tsEvent, true);
     }
   }
 
@@ -177,15 +178,16 @@ export class Cache {
   }
 
   /** Entries are updated in place: a price per trade must not cost an object per trade. */
-  private setLast(instrumentId: string, price: Price, ts: UnixNanos): void {
+  private setLast(instrumentId: string, price: Price, ts: UnixNanos, fromQuote = false): void {
     const entry = this.last.get(instrumentId);
     if (entry) {
       // The same value at the same scale leaves everything derived from it as it was.
       if (entry.price.units !== price.units || entry.price.scale !== price.scale) this.marks++;
       entry.price = price;
       entry.ts = ts;
+      entry.fromQuote = fromQuote;
     } else {
-      this.last.set(instrumentId, { price, ts });
+      this.last.set(instrumentId, { price, ts, fromQuote });
       this.marks++;
     }
   }
@@ -194,6 +196,8 @@ export class Cache {
 interface LastPrice {
   price: Price;
   ts: UnixNanos;
+  /** A mid from quotes, replaced by every quote until a trade or bar prints. */
+  fromQuote: boolean;
 }
 
 const TWO = Decimal.from(2);

@@ -197,6 +197,8 @@ export class TradingNode {
 
   /** Feeds one datum through the node (see the class comment for the order of things). */
   process(data: MarketData): void {
+    // Refuse data for an unknown instrument before it can move the clock or fire timers.
+    this.cache.requireInstrument(data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId);
     const testClock = this.testClock;
     if (testClock) {
       // A bar's fills happen at its open (tsEvent is its close), so the venue sees the bar at its open time.
