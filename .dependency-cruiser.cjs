@@ -7,7 +7,13 @@
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'no cycles anywhere', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'no cycles anywhere',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'model-is-the-root',
       severity: 'error',
@@ -25,14 +31,16 @@ module.exports = {
     {
       name: 'indicators-only-model',
       severity: 'error',
-      comment: 'indicators are pure math over model numbers, usable by the engine (features) and by bots (via the sdk)',
+      comment:
+        'indicators are pure math over model numbers, usable by the engine (features) and by bots (via the sdk)',
       from: { path: '^packages/indicators/' },
       to: { path: '^(packages/(?!model/|indicators/|test-data/)|apps/|bots/|bench/)' },
     },
     {
       name: 'reports-only-model',
       severity: 'error',
-      comment: 'reports are pure functions of a run: numbers in, JSON/HTML/text out; the CLI writes the files',
+      comment:
+        'reports are pure functions of a run: numbers in, JSON/HTML/text out; the CLI writes the files',
       from: { path: '^packages/reports/' },
       to: { path: '^(packages/(?!model/|reports/|test-data/)|apps/|bots/|bench/)' },
     },
@@ -100,6 +108,9 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     combinedDependencies: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

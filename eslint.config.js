@@ -20,7 +20,12 @@ export default tseslint.config(
   },
   {
     // The kernel must stay deterministic: no wall clock, no randomness, no I/O.
-    files: ['packages/model/src/**/*.ts', 'packages/engine/src/**/*.ts', 'packages/reports/src/**/*.ts', 'packages/indicators/src/**/*.ts'],
+    files: [
+      'packages/model/src/**/*.ts',
+      'packages/engine/src/**/*.ts',
+      'packages/reports/src/**/*.ts',
+      'packages/indicators/src/**/*.ts',
+    ],
     ignores: ['**/*.test.ts', 'packages/engine/src/clock/live-clock.ts'],
     rules: {
       'no-restricted-properties': [
@@ -33,14 +38,24 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:fs*', 'fs', 'fs/*', 'node:net', 'node:http*', 'node:child_process'], message: 'the kernel does no I/O' },
+            {
+              group: ['node:fs*', 'fs', 'fs/*', 'node:net', 'node:http*', 'node:child_process'],
+              message: 'the kernel does no I/O',
+            },
           ],
         },
       ],
     },
   },
   {
-    files: ['apps/**/*.ts', 'bench/**/*.ts', 'packages/test-data/**/*.ts', '**/*.test.ts', 'vitest.config.ts', 'packages/engine/src/clock/live-clock.ts'],
+    files: [
+      'apps/**/*.ts',
+      'bench/**/*.ts',
+      'packages/test-data/**/*.ts',
+      '**/*.test.ts',
+      'vitest.config.ts',
+      'packages/engine/src/clock/live-clock.ts',
+    ],
     rules: { 'no-restricted-globals': 'off' },
   },
   {

@@ -21,7 +21,10 @@ const require = createRequire(import.meta.url);
 const MINUTE_NS = 60_000_000_000n;
 
 /** Synthetic 1-minute bars as integer cents: a seeded random walk, the same for both engines. */
-function cents(count: number, seed: number): { open: Int32Array; high: Int32Array; low: Int32Array; close: Int32Array } {
+function cents(
+  count: number,
+  seed: number,
+): { open: Int32Array; high: Int32Array; low: Int32Array; close: Int32Array } {
   const open = new Int32Array(count);
   const high = new Int32Array(count);
   const low = new Int32Array(count);
@@ -77,18 +80,31 @@ function runQubit(n: number, seed: number): Run {
   const engine = new BacktestEngine({
     instruments: [instrument],
     accounts: [
-      { accountId: 'SIM-001', accountType: AccountType.CASH, baseCurrency: instrument.quoteCurrency, balances: [Money.of('1000000000', instrument.quoteCurrency)] },
+      {
+        accountId: 'SIM-001',
+        accountType: AccountType.CASH,
+        baseCurrency: instrument.quoteCurrency,
+        balances: [Money.of('1000000000', instrument.quoteCurrency)],
+      },
     ],
     // Fees off so that per-trade returns compare with a peer that has none; risk stays on.
     venues: { BINANCE: { feeOverride: { maker: Decimal.ZERO, taker: Decimal.ZERO } } },
     maxEquityPoints: 1000,
   });
   engine.addData(bars, 'bars');
-  engine.addBot({ botId: 'sma-1', strategyId: 'sma-cross', accountId: 'SIM-001', bot: smaCross.create(config), config, subscriptions: smaCross.subscriptions(config) });
+  engine.addBot({
+    botId: 'sma-1',
+    strategyId: 'sma-cross',
+    accountId: 'SIM-001',
+    bot: smaCross.create(config),
+    config,
+    subscriptions: smaCross.subscriptions(config),
+  });
   const t0 = process.hrtime.bigint();
   const r = engine.run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.denials.length > 0) throw new Error(`backtest bench: ${r.denials.length} denials (${r.denials[0]!.reason})`);
+  if (r.denials.length > 0)
+    throw new Error(`backtest bench: ${r.denials.length} denials (${r.denials[0]!.reason})`);
   return { ...roundTrips(r.fills), seconds };
 }
 
@@ -114,11 +130,21 @@ function roundTrips(fills: readonly OrderFilled[]): { trades: number; sumReturn:
  * reverses on the very next bar is seen one bar late there; those bars are counted and reported.
  */
 function runGrademark(n: number, seed: number): Run & { lateReversals: number } {
-  const gm = require('grademark') as { backtest: (s: unknown, df: unknown) => { entryPrice: number; exitPrice: number }[] };
+  const gm = require('grademark') as {
+    backtest: (s: unknown, df: unknown) => { entryPrice: number; exitPrice: number }[];
+  };
   const df = require('data-forge') as { DataFrame: new (rows: unknown[]) => unknown };
   const c = cents(n, seed);
   // Exact SMAs on integer cents (sums stay far below 2^53), compared by cross-multiplication like Sma.compare.
-  const rows: { time: Date; open: number; high: number; low: number; close: number; up: boolean; down: boolean }[] = [];
+  const rows: {
+    time: Date;
+    open: number;
+    high: number;
+    low: number;
+    close: number;
+    up: boolean;
+    down: boolean;
+  }[] = [];
   let fastSum = 0;
   let slowSum = 0;
   let prev: number | undefined;
@@ -145,7 +171,15 @@ function runGrademark(n: number, seed: number): Run & { lateReversals: number } 
       lastCross = up ? 'up' : 'down';
       lastCrossAt = i;
     }
-    rows.push({ time: new Date(Date.UTC(2024, 0, 1) + i * 60_000), open: c.open[i]! / 100, high: c.high[i]! / 100, low: c.low[i]! / 100, close: c.close[i]! / 100, up, down });
+    rows.push({
+      time: new Date(Date.UTC(2024, 0, 1) + i * 60_000),
+      open: c.open[i]! / 100,
+      high: c.high[i]! / 100,
+      low: c.low[i]! / 100,
+      close: c.close[i]! / 100,
+      up,
+      down,
+    });
   }
   const series = new df.DataFrame(rows);
   const strategy = {
@@ -169,9 +203,39 @@ export function backtestBench(args: readonly string[]): Figure[] {
   const ourRate = n / ours.seconds;
   const peerRate = n / peer.seconds;
   return [
-    { bench: 'backtest', figure: `sma-cross 10/30 over ${n.toLocaleString('en-US')} 1m bars`, value: ourRate, unit: 'bars/s', peer: 'grademark 0.3.0', peer_value: peerRate, ratio: ourRate / peerRate, target: '≥ 2x peer', ok: ourRate >= 2 * peerRate },
-    { bench: 'backtest', figure: 'trades', value: ours.trades, unit: 'trades', peer: 'grademark 0.3.0', peer_value: peer.trades, ratio: ours.trades / peer.trades },
-    { bench: 'backtest', figure: 'Σ per-trade return', value: ours.sumReturn, unit: 'fraction', peer: 'grademark 0.3.0', peer_value: peer.sumReturn },
-    { bench: 'backtest', figure: 'next-bar reversals (peer sees them a bar late)', value: peer.lateReversals, unit: 'bars' },
+    {
+      bench: 'backtest',
+      figure: `sma-cross 10/30 over ${n.toLocaleString('en-US')} 1m bars`,
+      value: ourRate,
+      unit: 'bars/s',
+      peer: 'grademark 0.3.0',
+      peer_value: peerRate,
+      ratio: ourRate / peerRate,
+      target: '≥ 2x peer',
+      ok: ourRate >= 2 * peerRate,
+    },
+    {
+      bench: 'backtest',
+      figure: 'trades',
+      value: ours.trades,
+      unit: 'trades',
+      peer: 'grademark 0.3.0',
+      peer_value: peer.trades,
+      ratio: ours.trades / peer.trades,
+    },
+    {
+      bench: 'backtest',
+      figure: 'Σ per-trade return',
+      value: ours.sumReturn,
+      unit: 'fraction',
+      peer: 'grademark 0.3.0',
+      peer_value: peer.sumReturn,
+    },
+    {
+      bench: 'backtest',
+      figure: 'next-bar reversals (peer sees them a bar late)',
+      value: peer.lateReversals,
+      unit: 'bars',
+    },
   ];
 }

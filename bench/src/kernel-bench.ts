@@ -11,7 +11,14 @@ import {
   type OrderIntent,
   type QuoteTick,
 } from '@qubit/model';
-import { CountingJournal, EventRecorder, SeededRandom, TestClock, TradingNode, riskConfigFromJson } from '@qubit/engine';
+import {
+  CountingJournal,
+  EventRecorder,
+  SeededRandom,
+  TestClock,
+  TradingNode,
+  riskConfigFromJson,
+} from '@qubit/engine';
 import { percentile, type Figure } from './report.js';
 import { grademarkPeer } from './grademark-peer.js';
 
@@ -63,15 +70,28 @@ export function kernelBench(): Figure[] {
     clock,
     instruments: [instrument],
     accounts: [
-      { accountId: 'SIM-001', accountType: AccountType.MARGIN, baseCurrency: instrument.settlementCurrency, balances: [Money.of('10000000', instrument.settlementCurrency)] },
+      {
+        accountId: 'SIM-001',
+        accountType: AccountType.MARGIN,
+        baseCurrency: instrument.settlementCurrency,
+        balances: [Money.of('10000000', instrument.settlementCurrency)],
+      },
     ],
     // Real limits on every scope, so both stages do all their work on every order.
     risk: riskConfigFromJson(
       {
         trader_id: 'BENCH',
         global: { max_open_orders: 1000, daily_loss_cap: '1000000', max_gross_exposure: '100000000' },
-        accounts: { 'SIM-001': { max_leverage: '10', max_order_notional: '1000000', max_submit_rate: { count: 1_000_000, window_ms: 1000 } } },
-        bots: { 'bench-1': { max_position_qty: { default: '1' }, budget: '5000000', daily_loss_cap: '500000' } },
+        accounts: {
+          'SIM-001': {
+            max_leverage: '10',
+            max_order_notional: '1000000',
+            max_submit_rate: { count: 1_000_000, window_ms: 1000 },
+          },
+        },
+        bots: {
+          'bench-1': { max_position_qty: { default: '1' }, budget: '5000000', daily_loss_cap: '500000' },
+        },
         collar_pct: '0.05',
       },
       'risk',
@@ -92,7 +112,8 @@ export function kernelBench(): Figure[] {
   });
   node.start();
   const CHUNK = 10_000;
-  for (let c = 0; c < WARMUP; c += CHUNK) for (const q of quotes(instrument, CHUNK, start + 1n + BigInt(c) * 1_000_000n, c)) node.process(q);
+  for (let c = 0; c < WARMUP; c += CHUNK)
+    for (const q of quotes(instrument, CHUNK, start + 1n + BigInt(c) * 1_000_000n, c)) node.process(q);
   const fillsBefore = recorder.fills.length;
   let filledInRun = 0;
   node.bus.subscribe('orders.fills', 'bench-count', () => filledInRun++);
@@ -111,14 +132,19 @@ export function kernelBench(): Figure[] {
     }
     const spent = process.hrtime.bigint() - t0;
     busyNs += spent;
-    if (process.env.QUBIT_BENCH_TRACE) console.error(`chunk ${c / CHUNK}: ${(Number(spent) / 1e3 / CHUNK).toFixed(1)} µs/tick, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+    if (process.env.QUBIT_BENCH_TRACE)
+      console.error(
+        `chunk ${c / CHUNK}: ${(Number(spent) / 1e3 / CHUNK).toFixed(1)} µs/tick, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
+      );
   }
   const seconds = Number(busyNs) / 1e9;
   const host = node.bot('bench-1')!;
   const intents = host.intentCount - WARMUP;
   const filled = filledInRun;
   if (deniedBefore > 0 || fillsBefore !== WARMUP || filled !== intents) {
-    throw new Error(`benchmark chain broken: ${deniedBefore} denials in warm-up, ${filled} filled of ${intents} intents`);
+    throw new Error(
+      `benchmark chain broken: ${deniedBefore} denials in warm-up, ${filled} filled of ${intents} intents`,
+    );
   }
   lat.sort();
   const p50 = percentile(lat, 50);

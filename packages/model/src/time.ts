@@ -33,14 +33,18 @@ export function nanosToIso(ns: UnixNanos): string {
 
 /** Parses ISO-8601 with up to nanosecond fractions; a string without a zone is UTC. */
 export function isoToNanos(text: string, field = 'timestamp'): UnixNanos {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  const m =
+    /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      text.trim(),
+    );
   if (!m) throw new ModelError(field, `"${text}" is not an ISO-8601 timestamp`);
   const time = m[2] ?? '00:00:00';
   const zone = m[4] ?? 'Z';
   const ms = Date.parse(`${m[1]}T${time.length === 5 ? time + ':00' : time}${zone === 'Z' ? 'Z' : zone}`);
   if (Number.isNaN(ms)) throw new ModelError(field, `"${text}" is not a valid date`);
   const [y, mo, d] = (m[1] ?? '').split('-').map(Number) as [number, number, number];
-  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) throw new ModelError(field, `"${text}" is not a valid date`);
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d)
+    throw new ModelError(field, `"${text}" is not a valid date`);
   const frac = (m[3] ?? '').padEnd(9, '0');
   return BigInt(ms) * NANOS_PER_MILLI + BigInt(frac);
 }

@@ -54,7 +54,11 @@ export interface BotContext<C = unknown> {
   cancel(clientOrderId: ClientOrderId | string): void;
   modify(
     clientOrderId: ClientOrderId | string,
-    changes: { quantity?: string | number | Decimal; price?: string | number | Decimal; triggerPrice?: string | number | Decimal },
+    changes: {
+      quantity?: string | number | Decimal;
+      price?: string | number | Decimal;
+      triggerPrice?: string | number | Decimal;
+    },
   ): void;
   cancelAll(instrumentId?: string): void;
   readonly state: KeyValueState;

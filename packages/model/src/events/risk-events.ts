@@ -22,5 +22,9 @@ export interface TradingStateChanged {
 }
 
 export function scopeKey(scope: RiskScope): string {
-  return scope.kind === 'global' ? 'global' : scope.kind === 'account' ? `account:${scope.accountId}` : `bot:${scope.botId}`;
+  return scope.kind === 'global'
+    ? 'global'
+    : scope.kind === 'account'
+      ? `account:${scope.accountId}`
+      : `bot:${scope.botId}`;
 }

@@ -12,7 +12,8 @@ export function identifierFactory<K extends string>(
   rule: string,
 ): (value: unknown, field?: string) => Identifier<K> {
   return (value: unknown, field: string = kind) => {
-    if (typeof value !== 'string') throw new ModelError(field, `${kind} must be a string, got ${describe(value)}`);
+    if (typeof value !== 'string')
+      throw new ModelError(field, `${kind} must be a string, got ${describe(value)}`);
     if (value.length === 0 || value.length > maxLength || !pattern.test(value)) {
       throw new ModelError(field, `"${value}" is not a valid ${kind}: ${rule}`);
     }

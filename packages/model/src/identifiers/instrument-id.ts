@@ -14,16 +14,26 @@ export function InstrumentId(value: unknown, field = 'instrument_id'): Instrumen
 }
 
 /** Splits "SYMBOL.VENUE" at its last dot, with an error that says which half is wrong. */
-export function parseInstrumentId(value: unknown, field = 'instrument_id'): { symbol: string; venue: string } {
-  if (typeof value !== 'string') throw new ModelError(field, `instrument id must be a string, got ${describe(value)}`);
+export function parseInstrumentId(
+  value: unknown,
+  field = 'instrument_id',
+): { symbol: string; venue: string } {
+  if (typeof value !== 'string')
+    throw new ModelError(field, `instrument id must be a string, got ${describe(value)}`);
   const dot = value.lastIndexOf('.');
   if (dot <= 0 || dot === value.length - 1) {
-    throw new ModelError(field, `"${value}" is not an instrument id: expected SYMBOL.VENUE such as BTCUSDT.BINANCE`);
+    throw new ModelError(
+      field,
+      `"${value}" is not an instrument id: expected SYMBOL.VENUE such as BTCUSDT.BINANCE`,
+    );
   }
   const symbol = value.slice(0, dot);
   const venue = value.slice(dot + 1);
   if (!SYMBOL_RE.test(symbol) || symbol.length > 64) {
-    throw new ModelError(field, `"${value}" has an invalid symbol "${symbol}" (1-64 of A-Z, a-z, 0-9, _ / : -)`);
+    throw new ModelError(
+      field,
+      `"${value}" has an invalid symbol "${symbol}" (1-64 of A-Z, a-z, 0-9, _ / : -)`,
+    );
   }
   if (!VENUE_RE.test(venue) || venue.length > 32) {
     throw new ModelError(field, `"${value}" has an invalid venue "${venue}" (upper-case A-Z, 0-9, _)`);

@@ -87,10 +87,16 @@ export function instrumentFromSpec(spec: InstrumentSpec, field = 'instrument'): 
   const { symbol, venue } = parseInstrumentId(id);
   const kind = spec.kind as InstrumentKind;
   if (!Object.values(InstrumentKind).includes(kind)) {
-    throw new ModelError(`${field}.kind`, `"${String(spec.kind)}" is not one of ${Object.values(InstrumentKind).join(', ')}`);
+    throw new ModelError(
+      `${field}.kind`,
+      `"${String(spec.kind)}" is not one of ${Object.values(InstrumentKind).join(', ')}`,
+    );
   }
   const cp = { ...DEFAULT_CURRENCY_PRECISION, ...(spec.currency_precision ?? {}) };
-  const cur = (key: 'base_currency' | 'quote_currency' | 'settlement_currency', fallback?: string): Currency => {
+  const cur = (
+    key: 'base_currency' | 'quote_currency' | 'settlement_currency',
+    fallback?: string,
+  ): Currency => {
     const code = spec[key] ?? fallback;
     if (code === undefined) throw new ModelError(`${field}.${key}`, 'is required');
     try {
@@ -113,8 +119,12 @@ export function instrumentFromSpec(spec: InstrumentSpec, field = 'instrument'): 
   };
   const minQuantity = q('min_quantity') ?? lotSize;
   const maxQuantity = q('max_quantity');
-  for (const [k, v] of [['min_quantity', minQuantity], ['max_quantity', maxQuantity]] as const) {
-    if (v && !v.isMultipleOf(lotSize)) throw new ModelError(`${field}.${k}`, `${v} is not a multiple of lot size ${lotSize}`);
+  for (const [k, v] of [
+    ['min_quantity', minQuantity],
+    ['max_quantity', maxQuantity],
+  ] as const) {
+    if (v && !v.isMultipleOf(lotSize))
+      throw new ModelError(`${field}.${k}`, `${v} is not a multiple of lot size ${lotSize}`);
   }
   if (maxQuantity && maxQuantity.lt(minQuantity)) {
     throw new ModelError(`${field}.max_quantity`, `${maxQuantity} is below min_quantity ${minQuantity}`);
@@ -123,7 +133,8 @@ export function instrumentFromSpec(spec: InstrumentSpec, field = 'instrument'): 
     const v = str(spec, key, field);
     return v === undefined ? undefined : Money.of(v, quoteCurrency, `${field}.${key}`);
   };
-  const dec = (key: string, dflt: string): Decimal => Decimal.from(str(spec, key, field) ?? dflt, `${field}.${key}`);
+  const dec = (key: string, dflt: string): Decimal =>
+    Decimal.from(str(spec, key, field) ?? dflt, `${field}.${key}`);
   const multiplier = dec('multiplier', '1');
   if (!multiplier.isPositive()) throw new ModelError(`${field}.multiplier`, 'must be positive');
   const marginInit = dec('margin_init', kind === InstrumentKind.SPOT ? '1' : '0.1');
@@ -213,28 +224,44 @@ export function notionalOf(instrument: Instrument, price: Decimal, quantity: Dec
  * The limit-down and limit-up prices for a reference price, rounded inward to the tick grid so that
  * every price inside the returned range is tradeable.
  */
-export function priceBandAt(instrument: Instrument, reference: Decimal): { low: Price; high: Price } | undefined {
+export function priceBandAt(
+  instrument: Instrument,
+  reference: Decimal,
+): { low: Price; high: Price } | undefined {
   const band = instrument.priceBand;
   if (!band) return undefined;
   const high = reference.mul(Decimal.ONE.add(band.up)).roundToStep(instrument.tickSize, Rounding.FLOOR);
   const low = reference.mul(Decimal.ONE.sub(band.down)).roundToStep(instrument.tickSize, Rounding.CEIL);
-  return { low: Price.from(low).withPrecision(instrument.pricePrecision), high: Price.from(high).withPrecision(instrument.pricePrecision) };
+  return {
+    low: Price.from(low).withPrecision(instrument.pricePrecision),
+    high: Price.from(high).withPrecision(instrument.pricePrecision),
+  };
 }
 
 /** Converts a raw price to the instrument's precision, refusing one off the tick grid. */
 export function makePrice(instrument: Instrument, value: string | number | Decimal, field = 'price'): Price {
   const p = Price.from(value, field);
   if (!p.isMultipleOf(instrument.tickSize)) {
-    throw new ModelError(field, `${p} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`);
+    throw new ModelError(
+      field,
+      `${p} is not on the tick grid of ${instrument.id} (tick ${instrument.tickSize})`,
+    );
   }
   return p.withPrecision(instrument.pricePrecision);
 }
 
 /** Converts a raw quantity to the instrument's precision, refusing one off the lot grid. */
-export function makeQuantity(instrument: Instrument, value: string | number | Decimal, field = 'quantity'): Quantity {
+export function makeQuantity(
+  instrument: Instrument,
+  value: string | number | Decimal,
+  field = 'quantity',
+): Quantity {
   const q = Quantity.from(value, field);
   if (!q.isMultipleOf(instrument.lotSize)) {
-    throw new ModelError(field, `${q} is not a multiple of the lot size of ${instrument.id} (lot ${instrument.lotSize})`);
+    throw new ModelError(
+      field,
+      `${q} is not a multiple of the lot size of ${instrument.id} (lot ${instrument.lotSize})`,
+    );
   }
   return q.withPrecision(instrument.sizePrecision);
 }

@@ -49,7 +49,10 @@ export function validateSchedule(s: TradingSchedule, field = 'sessions'): Tradin
   }
   s.sessions.forEach((x, i) => {
     if (!Object.values(SessionPhase).includes(x.phase)) {
-      throw new ModelError(`${field}.sessions[${i}].phase`, `"${String(x.phase)}" is not one of ${Object.values(SessionPhase).join(', ')}`);
+      throw new ModelError(
+        `${field}.sessions[${i}].phase`,
+        `"${String(x.phase)}" is not one of ${Object.values(SessionPhase).join(', ')}`,
+      );
     }
     for (const k of ['start', 'end'] as const) {
       if (!HHMM.test(x[k])) throw new ModelError(`${field}.sessions[${i}].${k}`, `"${x[k]}" is not HH:MM`);
@@ -81,7 +84,10 @@ const offsetCache = new Map<string, number>();
 const MS_PER_HOUR = 3_600_000;
 
 /** Local wall time at `ts` in an IANA zone: ISO weekday, minute of the day, and the local day number. */
-export function localTime(timeZone: string, ts: UnixNanos): { weekday: number; minuteOfDay: number; day: number } {
+export function localTime(
+  timeZone: string,
+  ts: UnixNanos,
+): { weekday: number; minuteOfDay: number; day: number } {
   const ms = Number(ts / NANOS_PER_MILLI);
   const hour = Math.floor(ms / MS_PER_HOUR);
   const key = `${timeZone}|${hour}`;
@@ -118,6 +124,13 @@ function zoneOffsetMs(timeZone: string, utcMs: number): number {
   }
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const asUtc = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+  );
   return asUtc - utcMs;
 }
