@@ -20,7 +20,8 @@ export interface BotHealth {
  * the same bot then runs identically in a backtest, in paper trading and live.
  */
 export interface Bot<C = unknown> {
-  onStart?(ctx: BotContext<C>): void;
+  /** May return intents, e.g. to restore resting orders after a restart before the first tick. */
+  onStart?(ctx: BotContext<C>): Iterable<OrderIntent> | void;
   onTick(market: MarketSnapshot, ctx: BotContext<C>): Iterable<OrderIntent> | void;
   onEvent?(event: BotEvent, ctx: BotContext<C>): Iterable<OrderIntent> | void;
   onStop?(reason: StopReason, ctx: BotContext<C>): Iterable<OrderIntent> | void;

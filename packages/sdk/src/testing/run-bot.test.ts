@@ -273,3 +273,89 @@ describe('runBot', () => {
     expect(() => runBot(scheduleBot, { bars: swapped })).toThrow(/^bars\[2\]\.time: /);
   });
 });
+
+describe('runBot with several instruments and start-up orders', () => {
+  const ids = ['BTCUSDT.BINANCE', 'ETHUSDT.BINANCE'];
+  /** Buys 1 of each instrument on its first bar; optionally also asks for orders when it starts. */
+  const basket = (onStartOrders: boolean) =>
+    defineBot({
+      name: 'basket',
+      version: '1.0.0',
+      description: 'buys one of each instrument',
+      configSchema: z.object({}),
+      subscriptions: () => ({ instruments: ids, barTypes: ids.map((i) => `${i}-1-MINUTE-LAST`) }),
+      create: () => {
+        const bought = new Set<string>();
+        return {
+          onStart: (): OrderIntent[] =>
+            onStartOrders
+              ? ids.map((instrumentId) => ({
+                  instrumentId,
+                  side: OrderSide.BUY,
+                  quantity: '1',
+                  reason: 'entry',
+                }))
+              : [],
+          onTick: (m: MarketSnapshot): OrderIntent[] => {
+            if (bought.has(m.instrumentId)) return [];
+            bought.add(m.instrumentId);
+            return [{ instrumentId: m.instrumentId, side: OrderSide.BUY, quantity: '1', reason: 'entry' }];
+          },
+        };
+      },
+    });
+  const start = 1_704_067_200_000_000_000n;
+  const bars = ids.flatMap((id, k) => {
+    const instrument = instrumentFromSpec(
+      k === 0 ? BTCUSDT_BINANCE : { ...BTCUSDT_BINANCE, id, base_currency: 'ETH' },
+    );
+    return syntheticBars({
+      instrument,
+      barType: makeBarType(instrument.id, 1, BarAggregation.MINUTE),
+      count: 5,
+      start,
+      startPrice: k === 0 ? 42000 : 2200,
+      seed: k + 1,
+    });
+  });
+
+  it('runs a multi-asset bot over bars of two instruments merged in time order', () => {
+    const r = runBot(basket(false), {
+      bars,
+      instruments: ids,
+      balances: { USDT: '1000000' },
+      closeAtEnd: false,
+    });
+    expect(r.fills.map((f) => f.instrumentId).sort()).toEqual([...ids].sort());
+    expect(r.positions.map((p) => p.signedQty.toString())).toEqual(['1.00000', '1.0000']);
+  });
+
+  it('sends what onStart returns through risk, which fails closed before any price is known', () => {
+    const r = runBot(basket(true), {
+      bars,
+      instruments: ids,
+      balances: { USDT: '1000000' },
+      closeAtEnd: false,
+    });
+    expect(r.intents).toHaveLength(4);
+    expect(r.denials.map((d) => d.reasonCode)).toEqual([
+      DenyReason.NO_REFERENCE_PRICE,
+      DenyReason.NO_REFERENCE_PRICE,
+    ]);
+    expect(r.denials[0]!.reason).toMatch(/no last price yet/);
+  });
+
+  it('refuses bars of an instrument that is not in the run, naming the bar', () => {
+    const instrument = instrumentFromSpec(VN30F1M_HNX);
+    const vn = syntheticBars({
+      instrument,
+      barType: makeBarType(instrument.id, 1, BarAggregation.MINUTE),
+      count: 2,
+      start: 0n,
+      startPrice: 1200,
+    });
+    expect(() => runBot(basket(false), { bars: vn, instruments: ids })).toThrow(
+      /bars\[0\]: VN30F1M\.HNX is not one of the run's instruments/,
+    );
+  });
+});
