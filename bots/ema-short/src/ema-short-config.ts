@@ -1,6 +1,6 @@
-import { Decimal, z } from '@qubit/sdk';
+import { Decimal, decimalTextField, timeframeField, z } from '@qubit/sdk';
 
-const decimalText = z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "1000"');
+const decimalText = decimalTextField('1000');
 const pct = (fallback: number, what: string) =>
   z.number().positive().max(100).default(fallback).describe(`${what}, in percent (2 = 2 %)`);
 
@@ -11,11 +11,7 @@ export const emaShortConfig = z
       .min(1)
       .default(['BTCUSDT-PERP.BINANCE'])
       .describe('Instruments traded, each on its own (SYMBOL.VENUE); shorting needs a margin account'),
-    timeframe: z
-      .string()
-      .regex(/^\d+-(SECOND|MINUTE|HOUR|DAY)$/, 'must look like 1-MINUTE, 5-MINUTE, 1-HOUR or 1-DAY')
-      .default('1-MINUTE')
-      .describe('Bar series of every instrument whose closes feed the EMAs'),
+    timeframe: timeframeField('1-MINUTE', 'Bar series of every instrument whose closes feed the EMAs'),
     fast_period: z.number().int().min(1).default(240).describe('Fast EMA period (bars)'),
     slow_period: z.number().int().min(2).default(600).describe('Slow EMA period (bars)'),
     order_notional: decimalText

@@ -4,7 +4,10 @@ import {
   OrderSide,
   OrderType,
   TimeInForce,
+  barSubscriptions,
+  closingIntent,
   defineBot,
+  lastBarType,
   type Bar,
   type Bot,
   type BotContext,
@@ -83,7 +86,7 @@ export class EmaShortBot implements Bot<EmaShortConfig> {
     for (const id of config.instruments) {
       this.books.set(
         id,
-        new InstrumentBook(id, `${id}-${config.timeframe}-LAST`, config.fast_period, config.slow_period),
+        new InstrumentBook(id, lastBarType(id, config.timeframe), config.fast_period, config.slow_period),
       );
     }
   }
@@ -133,15 +136,7 @@ export class EmaShortBot implements Bot<EmaShortConfig> {
       for (const o of ctx.openOrders(id))
         if (reason === 'end_of_data' || o.reason === 'entry') ctx.cancel(o.clientOrderId);
       if (reason !== 'end_of_data') continue;
-      const pos = ctx.position(id).signedQty;
-      if (pos.isZero()) continue;
-      out.push({
-        instrumentId: id,
-        side: pos.isNegative() ? OrderSide.BUY : OrderSide.SELL,
-        quantity: pos.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      });
+      out.push(...closingIntent(id, ctx.position(id).signedQty, 'end_of_data'));
     }
     return out;
   }
@@ -288,9 +283,6 @@ export const emaShort = defineBot({
   description:
     'Short bias on EMA 240/600 per instrument: shorts while the fast EMA is below the slow one and price below the fast; exits by take-profit, stop-loss, trailing stop or a cross back up.',
   configSchema: emaShortConfig,
-  subscriptions: (c) => ({
-    instruments: c.instruments,
-    barTypes: c.instruments.map((id) => `${id}-${c.timeframe}-LAST`),
-  }),
+  subscriptions: (c) => barSubscriptions(c.instruments, c.timeframe),
   create: (c) => new EmaShortBot(c),
 });

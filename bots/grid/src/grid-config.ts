@@ -1,19 +1,22 @@
-import { Decimal, z } from '@qubit/sdk';
+import {
+  Decimal,
+  decimalTextField as decimalText,
+  instrumentField,
+  quantityField,
+  timeframeField,
+  z,
+} from '@qubit/sdk';
 
-const DECIMAL_RE = /^\d+(\.\d+)?$/;
-const decimalText = (example: string) =>
-  z.string().regex(DECIMAL_RE, `must be a positive decimal string such as "${example}"`);
 const positive = (text: string | undefined): boolean =>
   text === undefined || Decimal.parse(text).isPositive();
 
 export const gridConfig = z
   .object({
-    instrument: z.string().default('BTCUSDT-PERP.BINANCE').describe('Instrument to trade, SYMBOL.VENUE'),
-    timeframe: z
-      .string()
-      .regex(/^\d+-(SECOND|MINUTE|HOUR|DAY)$/, 'must look like 1-MINUTE, 5-MINUTE, 1-HOUR or 1-DAY')
-      .default('1-MINUTE')
-      .describe('Bar series whose closes wake the bot (the grid is re-checked on every close)'),
+    instrument: instrumentField('BTCUSDT-PERP.BINANCE'),
+    timeframe: timeframeField(
+      '1-MINUTE',
+      'Bar series whose closes wake the bot (the grid is re-checked on every close)',
+    ),
     mode: z
       .enum(['long', 'neutral'])
       .default('long')
@@ -38,9 +41,7 @@ export const gridConfig = z
       .describe(
         'Distance between lines: an absolute price step ("50") or a percentage of the reference ("0.25%")',
       ),
-    quantity: decimalText('0.005')
-      .default('0.005')
-      .describe('Size of every grid order, in base units (a multiple of the lot)'),
+    quantity: quantityField('0.005', 'Size of every grid order, in base units (a multiple of the lot)'),
     reference: decimalText('42000')
       .optional()
       .describe(

@@ -4,6 +4,8 @@ import {
   OrderType,
   Rounding,
   TimeInForce,
+  barSubscriptions,
+  closePosition,
   defineBot,
   type Bot,
   type BotContext,
@@ -83,19 +85,9 @@ export class GridBot implements Bot<GridConfig> {
     const instrumentId = this.config.instrument;
     // A rollout or shutdown is a restart: the grid keeps resting and the next instance adopts it.
     if (reason === 'rollout' || reason === 'shutdown') return [];
+    if (reason === 'end_of_data') return closePosition(ctx, instrumentId, 'end_of_data');
     ctx.cancelAll(instrumentId);
-    if (reason !== 'end_of_data') return [];
-    const pos = ctx.position(instrumentId).signedQty;
-    if (pos.isZero()) return [];
-    return [
-      {
-        instrumentId,
-        side: pos.isPositive() ? OrderSide.SELL : OrderSide.BUY,
-        quantity: pos.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      },
-    ];
+    return [];
   }
 
   health(): BotHealth {
@@ -225,6 +217,6 @@ export const grid = defineBot({
   description:
     'Grid trading with resting limit orders one spacing apart: long (buys below a reference, each with a take-profit one spacing above) or neutral (market-making on both sides); rebuilds its grid from open orders and position on restart.',
   configSchema: gridConfig,
-  subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+  subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
   create: (c) => new GridBot(c),
 });

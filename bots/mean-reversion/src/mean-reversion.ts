@@ -1,9 +1,7 @@
 import {
   Atr,
   BollingerBands,
-  Decimal,
   OrderSide,
-  Rounding,
   Rsi,
   defineBot,
   z,
@@ -15,33 +13,35 @@ import {
   type StopReason,
 } from '@qubit/sdk';
 import {
-  closeReached,
-  levelOnGrid,
+  barSubscriptions,
+  cancelLeftoverOrders,
+  closeAtEndOfData,
+  closePosition,
+  directionModeField,
+  instrumentField,
   newExitLevel,
+  quantityField,
+  reachedWithoutOrder,
+  rememberedTrade,
+  stopLevelOnGrid,
   syncExitOrder,
-  workingExitOrder,
+  timeframeField,
   type ExitLevel,
+  type TradeSide,
 } from '@qubit/sdk';
 
 export const meanReversionConfig = z
   .object({
-    instrument: z.string().default('BTCUSDT-PERP.BINANCE').describe('Instrument to trade, SYMBOL.VENUE'),
-    timeframe: z
-      .string()
-      .regex(/^\d+-(SECOND|MINUTE|HOUR|DAY)$/, 'must look like 1-MINUTE, 5-MINUTE, 1-HOUR or 1-DAY')
-      .default('1-MINUTE')
-      .describe('Bar step and aggregation'),
-    quantity: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "0.01"')
-      .default('0.01')
-      .describe('Order quantity in base units (contracts for futures); a multiple of the lot size'),
-    mode: z
-      .enum(['long', 'long_short'])
-      .default('long')
-      .describe(
-        'long: only buy stretches below the lower band; long_short: also sell stretches above the upper band',
-      ),
+    instrument: instrumentField('BTCUSDT-PERP.BINANCE'),
+    timeframe: timeframeField('1-MINUTE', 'Bar step and aggregation'),
+    quantity: quantityField(
+      '0.01',
+      'Order quantity in base units (contracts for futures); a multiple of the lot size',
+    ),
+    mode: directionModeField(
+      'long',
+      'long: only buy stretches below the lower band; long_short: also sell stretches above the upper band',
+    ),
     bbPeriod: z
       .number()
       .int()
@@ -68,7 +68,7 @@ export type MeanReversionConfig = z.output<typeof meanReversionConfig>;
 
 /** The open trade as the bot remembers it (ctx.state, JSON): it survives a restart. */
 interface MeanReversionTrade {
-  side: 'long' | 'short';
+  side: TradeSide;
   /** Set once an ATR is known; a restarted bot without one waits for it. */
   stop?: ExitLevel;
 }
@@ -115,12 +115,8 @@ export class MeanReversionBot implements Bot<MeanReversionConfig> {
     const qty = position.signedQty;
     if (qty.isZero()) {
       ctx.state.delete(TRADE_KEY);
-      if (ctx.openOrders(id).length > 0) {
-        // A stop left from the last trade (or an entry still in flight): clear it and decide next bar, so
-        // an old reduce-only stop can never meet a new position.
-        ctx.cancelAll(id);
-        return [];
-      }
+      // A stop left from the last trade (or an entry still in flight) is cleared first: decide next bar.
+      if (cancelLeftoverOrders(ctx, id)) return [];
       if (!bands || rsi === undefined || atr === undefined) return [];
       if (close < bands.lower && rsi < this.config.rsiOversold) return [this.entry(OrderSide.BUY)];
       if (this.config.mode === 'long_short' && close > bands.upper && rsi > this.config.rsiOverbought) {
@@ -130,36 +126,18 @@ export class MeanReversionBot implements Bot<MeanReversionConfig> {
     }
 
     const long = qty.isPositive();
-    let trade = ctx.state.get<MeanReversionTrade>(TRADE_KEY);
-    if (!trade || trade.side !== (long ? 'long' : 'short')) trade = { side: long ? 'long' : 'short' };
+    const trade = rememberedTrade<MeanReversionTrade>(ctx, TRADE_KEY, long, (side) => ({ side }));
     if (!trade.stop && atr !== undefined) {
       const entry = (position.avgPx ?? bar.close).toNumber();
-      const distance = this.config.stopAtr * atr;
-      const tick = market.instrument.tickSize;
       trade.stop = newExitLevel(
-        long
-          ? levelOnGrid(entry - distance, tick, Rounding.FLOOR)
-          : levelOnGrid(entry + distance, tick, Rounding.CEIL),
+        stopLevelOnGrid(long, entry, this.config.stopAtr * atr, market.instrument.tickSize),
       );
     }
-    const stopWorking = workingExitOrder(ctx, id, 'stop', 'stop_loss') !== undefined;
-    const stopHit =
-      trade.stop !== undefined &&
-      !stopWorking &&
-      closeReached('stop', long, bar.close, Decimal.parse(trade.stop.level));
+    const stopHit = reachedWithoutOrder(ctx, id, 'stop', 'stop_loss', trade.stop, long, bar.close);
     const reverted = bands !== undefined && (long ? close >= bands.middle : close <= bands.middle);
     if (stopHit || reverted) {
       ctx.state.set(TRADE_KEY, trade);
-      ctx.cancelAll(id);
-      return [
-        {
-          instrumentId: id,
-          side: long ? OrderSide.SELL : OrderSide.BUY,
-          quantity: qty.abs(),
-          reduceOnly: true,
-          reason: stopHit ? 'stop_loss' : 'take_profit',
-        },
-      ];
+      return closePosition(ctx, id, stopHit ? 'stop_loss' : 'take_profit');
     }
     const intents = trade.stop ? syncExitOrder(ctx, id, 'stop', 'stop_loss', trade.stop, qty) : [];
     ctx.state.set(TRADE_KEY, trade);
@@ -168,20 +146,7 @@ export class MeanReversionBot implements Bot<MeanReversionConfig> {
 
   onStop(reason: StopReason, ctx: BotContext<MeanReversionConfig>): OrderIntent[] {
     // Only the end of the data closes the trade: on any other stop the position keeps its resting stop.
-    if (reason !== 'end_of_data') return [];
-    const id = this.config.instrument;
-    ctx.cancelAll(id);
-    const qty = ctx.position(id).signedQty;
-    if (qty.isZero()) return [];
-    return [
-      {
-        instrumentId: id,
-        side: qty.isPositive() ? OrderSide.SELL : OrderSide.BUY,
-        quantity: qty.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      },
-    ];
+    return closeAtEndOfData(reason, ctx, this.config.instrument);
   }
 
   health(): { ok: boolean; lower?: number; middle?: number; upper?: number; rsi?: number } {
@@ -200,6 +165,6 @@ export const meanReversion = defineBot({
   description:
     'Bollinger Bands (20, 2) with an RSI filter: buys a close below the lower band with RSI < 30, exits at the middle band or on an ATR stop.',
   configSchema: meanReversionConfig,
-  subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+  subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
   create: (c) => new MeanReversionBot(c),
 });

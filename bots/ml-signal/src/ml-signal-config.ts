@@ -1,4 +1,4 @@
-import { Decimal, z } from '@qubit/sdk';
+import { Decimal, directionModeField, instrumentField, quantityField, timeframeField, z } from '@qubit/sdk';
 import { logisticWeightsSchema } from './model-weights.js';
 
 const period = (fallback: number, what: string) =>
@@ -6,27 +6,22 @@ const period = (fallback: number, what: string) =>
 
 export const mlSignalConfig = z
   .object({
-    instrument: z.string().default('BTCUSDT-PERP.BINANCE').describe('Instrument to trade, SYMBOL.VENUE'),
-    timeframe: z
-      .string()
-      .regex(/^\d+-(SECOND|MINUTE|HOUR|DAY)$/, 'must look like 1-MINUTE, 5-MINUTE, 1-HOUR or 1-DAY')
-      .default('1-MINUTE')
-      .describe('Bar series whose closes are scored'),
-    mode: z
-      .enum(['long', 'long_short'])
-      .default('long')
-      .describe('long: BUY opens a long, SELL closes it; long_short: SELL also opens a short, BUY closes it'),
+    instrument: instrumentField('BTCUSDT-PERP.BINANCE'),
+    timeframe: timeframeField('1-MINUTE', 'Bar series whose closes are scored'),
+    mode: directionModeField(
+      'long',
+      'long: BUY opens a long, SELL closes it; long_short: SELL also opens a short, BUY closes it',
+    ),
     sizing: z
       .enum(['fixed', 'equity_fraction'])
       .default('fixed')
       .describe(
         'fixed: `quantity` per entry; equity_fraction: equity × equity_fraction × confidence of notional',
       ),
-    quantity: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "0.01"')
-      .default('0.01')
-      .describe('Entry size in base units when sizing is fixed (rounded down to the lot)'),
+    quantity: quantityField(
+      '0.01',
+      'Entry size in base units when sizing is fixed (rounded down to the lot)',
+    ),
     equity_fraction: z
       .number()
       .gt(0)

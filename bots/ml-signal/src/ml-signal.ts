@@ -1,7 +1,10 @@
 import {
   Decimal,
   OrderSide,
+  barSubscriptions,
+  closingIntent,
   defineBot,
+  lastBarType,
   type Bot,
   type BotContext,
   type BotDefinition,
@@ -64,7 +67,7 @@ export class MlSignalBot implements Bot<MlSignalConfig> {
       config.sizing === 'fixed'
         ? { kind: 'fixed', quantity: Decimal.parse(config.quantity, 'quantity') }
         : { kind: 'equity_fraction', fraction: Decimal.from(config.equity_fraction, 'equity_fraction') };
-    this.barType = `${config.instrument}-${config.timeframe}-LAST`;
+    this.barType = lastBarType(config.instrument, config.timeframe);
   }
 
   onStart(ctx: Ctx): void {
@@ -99,20 +102,12 @@ export class MlSignalBot implements Bot<MlSignalConfig> {
     };
     if (prediction.signal === 'BUY') {
       if (pos.isPositive()) return [];
-      if (pos.isNegative())
-        out.push({
-          instrumentId: id,
-          side: OrderSide.BUY,
-          quantity: pos.abs(),
-          reduceOnly: true,
-          reason: 'exit',
-        });
+      if (pos.isNegative()) out.push(...closingIntent(id, pos, 'exit'));
       const q = size();
       if (q) out.push({ instrumentId: id, side: OrderSide.BUY, quantity: q, reason: 'entry' });
     } else {
       if (pos.isNegative()) return [];
-      if (pos.isPositive())
-        out.push({ instrumentId: id, side: OrderSide.SELL, quantity: pos, reduceOnly: true, reason: 'exit' });
+      if (pos.isPositive()) out.push(...closingIntent(id, pos, 'exit'));
       if (this.config.mode === 'long_short') {
         const q = size();
         if (q) out.push({ instrumentId: id, side: OrderSide.SELL, quantity: q, reason: 'entry' });
@@ -130,17 +125,11 @@ export class MlSignalBot implements Bot<MlSignalConfig> {
 
   onStop(reason: StopReason, ctx: Ctx): OrderIntent[] {
     if (reason !== 'end_of_data') return [];
-    const pos = ctx.position(this.config.instrument).signedQty;
-    if (pos.isZero()) return [];
-    return [
-      {
-        instrumentId: this.config.instrument,
-        side: pos.isPositive() ? OrderSide.SELL : OrderSide.BUY,
-        quantity: pos.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      },
-    ];
+    return closingIntent(
+      this.config.instrument,
+      ctx.position(this.config.instrument).signedQty,
+      'end_of_data',
+    );
   }
 
   health(): BotHealth {
@@ -174,10 +163,7 @@ export function mlSignalWith(
     version: '1.0.0',
     description: `ml-signal trading rule around the ${name} model`,
     configSchema: mlSignalConfig,
-    subscriptions: (c) => ({
-      instruments: [c.instrument],
-      barTypes: [`${c.instrument}-${c.timeframe}-LAST`],
-    }),
+    subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
     create: (c) => new MlSignalBot(c, makeModel(c)),
   });
 }
@@ -188,6 +174,6 @@ export const mlSignal = defineBot({
   description:
     'Scores each bar close with a logistic regression over RSI, MACD histogram, realised volatility, EMA slope and N-bar return; trades BUY/SELL signals at market, sized fixed or by equity × confidence.',
   configSchema: mlSignalConfig,
-  subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+  subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
   create: (c) => new MlSignalBot(c, new LogisticModel(c.model_weights ?? LOGISTIC_V1)),
 });

@@ -2,7 +2,6 @@ import {
   Atr,
   Decimal,
   OrderSide,
-  Rounding,
   Sma,
   defineBot,
   z,
@@ -13,31 +12,32 @@ import {
   type StopReason,
 } from '@qubit/sdk';
 import {
-  closeReached,
-  levelOnGrid,
+  barSubscriptions,
+  cancelLeftoverOrders,
+  closeAtEndOfData,
+  closePosition,
+  directionModeField,
+  instrumentField,
   newExitLevel,
+  quantityField,
+  reachedWithoutOrder,
+  rememberedTrade,
+  stopLevelOnGrid,
   syncExitOrder,
-  workingExitOrder,
+  timeframeField,
   type ExitLevel,
+  type TradeSide,
 } from '@qubit/sdk';
 
 export const momentumConfig = z
   .object({
-    instrument: z.string().default('BTCUSDT-PERP.BINANCE').describe('Instrument to trade, SYMBOL.VENUE'),
-    timeframe: z
-      .string()
-      .regex(/^\d+-(SECOND|MINUTE|HOUR|DAY)$/, 'must look like 1-MINUTE, 5-MINUTE, 1-HOUR or 1-DAY')
-      .default('1-MINUTE')
-      .describe('Bar step and aggregation'),
-    quantity: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "0.01"')
-      .default('0.01')
-      .describe('Order quantity in base units (contracts for futures); a multiple of the lot size'),
-    mode: z
-      .enum(['long', 'long_short'])
-      .default('long')
-      .describe('long: only long; long_short: also short on downside momentum'),
+    instrument: instrumentField('BTCUSDT-PERP.BINANCE'),
+    timeframe: timeframeField('1-MINUTE', 'Bar step and aggregation'),
+    quantity: quantityField(
+      '0.01',
+      'Order quantity in base units (contracts for futures); a multiple of the lot size',
+    ),
+    mode: directionModeField('long', 'long: only long; long_short: also short on downside momentum'),
     lookback: z
       .number()
       .int()
@@ -87,7 +87,7 @@ export type MomentumConfig = z.output<typeof momentumConfig>;
 
 /** The open trade as the bot remembers it (ctx.state, JSON): it survives a restart. */
 interface MomentumTrade {
-  side: 'long' | 'short';
+  side: TradeSide;
   /** Bar closes seen since the entry filled, this one included. */
   bars: number;
   /** Set once an ATR is known; a restarted bot without one waits for it. */
@@ -155,12 +155,8 @@ export class MomentumBot implements Bot<MomentumConfig> {
     const qty = position.signedQty;
     if (qty.isZero()) {
       ctx.state.delete(TRADE_KEY);
-      if (ctx.openOrders(id).length > 0) {
-        // A stop left from the last trade (or an entry still in flight): clear it and decide next bar, so
-        // an old reduce-only stop can never meet a new position.
-        ctx.cancelAll(id);
-        return [];
-      }
+      // A stop left from the last trade (or an entry still in flight) is cleared first: decide next bar.
+      if (cancelLeftoverOrders(ctx, id)) return [];
       if (past === undefined || atr === undefined || !volumeConfirmed) return [];
       if (close.gte(past.mul(this.entryUp))) return [this.entry(OrderSide.BUY)];
       if (this.config.mode === 'long_short' && close.lte(past.mul(this.entryDown)))
@@ -169,40 +165,21 @@ export class MomentumBot implements Bot<MomentumConfig> {
     }
 
     const long = qty.isPositive();
-    let trade = ctx.state.get<MomentumTrade>(TRADE_KEY);
-    if (!trade || trade.side !== (long ? 'long' : 'short'))
-      trade = { side: long ? 'long' : 'short', bars: 0 };
+    const trade = rememberedTrade<MomentumTrade>(ctx, TRADE_KEY, long, (side) => ({ side, bars: 0 }));
     trade.bars += 1;
     if (!trade.stop && atr !== undefined) {
       const entry = (position.avgPx ?? close).toNumber();
-      const distance = this.config.stopAtr * atr;
-      const tick = market.instrument.tickSize;
       trade.stop = newExitLevel(
-        long
-          ? levelOnGrid(entry - distance, tick, Rounding.FLOOR)
-          : levelOnGrid(entry + distance, tick, Rounding.CEIL),
+        stopLevelOnGrid(long, entry, this.config.stopAtr * atr, market.instrument.tickSize),
       );
     }
-    const stopWorking = workingExitOrder(ctx, id, 'stop', 'stop_loss') !== undefined;
-    const stopHit =
-      trade.stop !== undefined &&
-      !stopWorking &&
-      closeReached('stop', long, close, Decimal.parse(trade.stop.level));
+    const stopHit = reachedWithoutOrder(ctx, id, 'stop', 'stop_loss', trade.stop, long, close);
     const faded =
       past !== undefined && (long ? close.lt(past.mul(this.exitUp)) : close.gt(past.mul(this.exitDown)));
     const timeUp = trade.bars >= this.config.maxBarsHeld;
     if (stopHit || faded || timeUp) {
       ctx.state.set(TRADE_KEY, trade);
-      ctx.cancelAll(id);
-      return [
-        {
-          instrumentId: id,
-          side: long ? OrderSide.SELL : OrderSide.BUY,
-          quantity: qty.abs(),
-          reduceOnly: true,
-          reason: stopHit ? 'stop_loss' : 'exit',
-        },
-      ];
+      return closePosition(ctx, id, stopHit ? 'stop_loss' : 'exit');
     }
     const intents = trade.stop ? syncExitOrder(ctx, id, 'stop', 'stop_loss', trade.stop, qty) : [];
     ctx.state.set(TRADE_KEY, trade);
@@ -211,20 +188,7 @@ export class MomentumBot implements Bot<MomentumConfig> {
 
   onStop(reason: StopReason, ctx: BotContext<MomentumConfig>): OrderIntent[] {
     // Only the end of the data closes the trade: on any other stop the position keeps its resting stop.
-    if (reason !== 'end_of_data') return [];
-    const id = this.config.instrument;
-    ctx.cancelAll(id);
-    const qty = ctx.position(id).signedQty;
-    if (qty.isZero()) return [];
-    return [
-      {
-        instrumentId: id,
-        side: qty.isPositive() ? OrderSide.SELL : OrderSide.BUY,
-        quantity: qty.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      },
-    ];
+    return closeAtEndOfData(reason, ctx, this.config.instrument);
   }
 
   health(): { ok: boolean; roc?: number; atr?: number } {
@@ -242,6 +206,6 @@ export const momentum = defineBot({
   description:
     'Rate-of-change momentum confirmed by above-average volume; exits when momentum fades, on an ATR stop or after maxBarsHeld bars.',
   configSchema: momentumConfig,
-  subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+  subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
   create: (c) => new MomentumBot(c),
 });

@@ -11,7 +11,20 @@ import {
   type OrderIntent,
   type StopReason,
 } from '@qubit/sdk';
-import { closeReached, newExitLevel, syncExitOrder, workingExitOrder, type ExitLevel } from '@qubit/sdk';
+import {
+  barSubscriptions,
+  cancelLeftoverOrders,
+  closeAtEndOfData,
+  closePosition,
+  directionModeField,
+  instrumentField,
+  newExitLevel,
+  quantityField,
+  reachedWithoutOrder,
+  syncExitOrder,
+  type ExitLevel,
+  type TradeSide,
+} from '@qubit/sdk';
 import { LocalClock, isTimeZone, minuteOfDay } from './local-time.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -21,23 +34,20 @@ const hhmm = (what: string): z.ZodString =>
 
 export const overnightRangeConfig = z
   .object({
-    instrument: z.string().default('VN30F1M.HNX').describe('Instrument to trade, SYMBOL.VENUE'),
+    instrument: instrumentField('VN30F1M.HNX'),
     timeframe: z
       .string()
       .regex(/^\d+-(SECOND|MINUTE|HOUR)$/, 'must be an intraday bar such as 1-MINUTE, 5-MINUTE or 1-HOUR')
       .default('5-MINUTE')
       .describe('Bar step and aggregation (intraday: the range is made of these bars)'),
-    quantity: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "1"')
-      .default('1')
-      .describe(
-        'Order quantity in contracts (base units for spot and perpetuals); a multiple of the lot size',
-      ),
-    mode: z
-      .enum(['long', 'long_short'])
-      .default('long_short')
-      .describe('long: only buy breaks above the range; long_short: also sell breaks below it'),
+    quantity: quantityField(
+      '1',
+      'Order quantity in contracts (base units for spot and perpetuals); a multiple of the lot size',
+    ),
+    mode: directionModeField(
+      'long_short',
+      'long: only buy breaks above the range; long_short: also sell breaks below it',
+    ),
     timeZone: z
       .string()
       .refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh or UTC')
@@ -80,7 +90,7 @@ interface DayRange {
 
 /** The open trade (ctx.state, JSON): the day it belongs to and its two exit levels. */
 interface RangeTrade {
-  side: 'long' | 'short';
+  side: TradeSide;
   day: string;
   stop: ExitLevel;
   target: ExitLevel;
@@ -150,12 +160,8 @@ export class OvernightRangeBot implements Bot<OvernightRangeConfig> {
     const qty = position.signedQty;
     if (qty.isZero()) {
       ctx.state.delete(TRADE_KEY);
-      if (ctx.openOrders(id).length > 0) {
-        // Exit orders left from the trade (the other of stop and target): clear them and decide next bar, so
-        // an old reduce-only order can never meet a new position.
-        ctx.cancelAll(id);
-        return [];
-      }
+      // Exit orders left from the trade (the other of stop and target) are cleared first: decide next bar.
+      if (cancelLeftoverOrders(ctx, id)) return [];
       if (!range.complete || range.high === undefined || range.low === undefined) return [];
       if (closeMinute >= this.flatAt || !sessionOpen || ctx.state.get<string>(TRADED_DAY_KEY) === day)
         return [];
@@ -174,18 +180,7 @@ export class OvernightRangeBot implements Bot<OvernightRangeConfig> {
 
     if (!sessionOpen) return [];
     const long = qty.isPositive();
-    const exit = (reason: string): OrderIntent[] => {
-      ctx.cancelAll(id);
-      return [
-        {
-          instrumentId: id,
-          side: long ? OrderSide.SELL : OrderSide.BUY,
-          quantity: qty.abs(),
-          reduceOnly: true,
-          reason,
-        },
-      ];
-    };
+    const exit = (reason: string): OrderIntent[] => closePosition(ctx, id, reason);
     let trade = ctx.state.get<RangeTrade>(TRADE_KEY);
     if (!trade || trade.side !== (long ? 'long' : 'short')) {
       const tradeDay = ctx.state.get<string>(TRADED_DAY_KEY) ?? day;
@@ -204,11 +199,9 @@ export class OvernightRangeBot implements Bot<OvernightRangeConfig> {
       ctx.state.set(TRADE_KEY, trade);
       return exit('exit');
     }
-    const check = (kind: 'stop' | 'target', reason: string, level: ExitLevel): boolean =>
-      workingExitOrder(ctx, id, kind, reason) === undefined &&
-      closeReached(kind, long, bar.close, Decimal.parse(level.level));
-    const stopHit = check('stop', 'stop_loss', trade.stop);
-    const targetHit = !stopHit && check('target', 'take_profit', trade.target);
+    const stopHit = reachedWithoutOrder(ctx, id, 'stop', 'stop_loss', trade.stop, long, bar.close);
+    const targetHit =
+      !stopHit && reachedWithoutOrder(ctx, id, 'target', 'take_profit', trade.target, long, bar.close);
     if (stopHit || targetHit) {
       ctx.state.set(TRADE_KEY, trade);
       return exit(stopHit ? 'stop_loss' : 'take_profit');
@@ -223,20 +216,7 @@ export class OvernightRangeBot implements Bot<OvernightRangeConfig> {
 
   onStop(reason: StopReason, ctx: BotContext<OvernightRangeConfig>): OrderIntent[] {
     // Only the end of the data closes the trade: on any other stop the position keeps its resting exits.
-    if (reason !== 'end_of_data') return [];
-    const id = this.config.instrument;
-    ctx.cancelAll(id);
-    const qty = ctx.position(id).signedQty;
-    if (qty.isZero()) return [];
-    return [
-      {
-        instrumentId: id,
-        side: qty.isPositive() ? OrderSide.SELL : OrderSide.BUY,
-        quantity: qty.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      },
-    ];
+    return closeAtEndOfData(reason, ctx, this.config.instrument);
   }
 
   health(): { ok: boolean; timeZone: string } {
@@ -314,6 +294,6 @@ export const overnightRange = defineBot({
   description:
     'Opening-range breakout: one trade a day on a break of the rangeStart–rangeEnd high or low, stop at the other side, target at k × range, flat at flatAt.',
   configSchema: overnightRangeConfig,
-  subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+  subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
   create: (c) => new OvernightRangeBot(c),
 });

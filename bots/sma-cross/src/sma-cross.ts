@@ -30,6 +30,9 @@ export type SmaCrossConfig = z.output<typeof smaCrossConfig>;
  * up while flat enters, a cross down while long exits. long_short also enters short on a cross down while
  * flat and reverses on the opposite cross. Orders are market orders, so they fill at the next bar's open.
  */
+/** Returned on the bars that ask for nothing (nearly all of them), so that they allocate nothing. */
+const NO_INTENTS: readonly OrderIntent[] = Object.freeze([]);
+
 export class SmaCrossBot implements Bot<SmaCrossConfig> {
   private readonly fast: Sma;
   private readonly slow: Sma;
@@ -40,18 +43,18 @@ export class SmaCrossBot implements Bot<SmaCrossConfig> {
     this.slow = new Sma(config.slow);
   }
 
-  onTick(market: Parameters<Bot['onTick']>[0], ctx: BotContext<SmaCrossConfig>): OrderIntent[] {
-    if (!market.bar) return [];
+  onTick(market: Parameters<Bot['onTick']>[0], ctx: BotContext<SmaCrossConfig>): readonly OrderIntent[] {
+    if (!market.bar) return NO_INTENTS;
     this.fast.update(market.bar.close);
     this.slow.update(market.bar.close);
-    if (!this.slow.ready) return [];
+    if (!this.slow.ready) return NO_INTENTS;
     const now = this.fast.compare(this.slow);
     const before = this.previous;
     this.previous = now;
-    if (before === undefined) return [];
+    if (before === undefined) return NO_INTENTS;
     const crossUp = now > 0 && before <= 0;
     const crossDown = now < 0 && before >= 0;
-    if (!crossUp && !crossDown) return [];
+    if (!crossUp && !crossDown) return NO_INTENTS;
     if (ctx.openOrders(this.config.instrument).length > 0) return [];
     const pos = ctx.position(this.config.instrument).signedQty;
     const out: OrderIntent[] = [];

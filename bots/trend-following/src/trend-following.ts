@@ -3,7 +3,6 @@ import {
   Decimal,
   Ema,
   OrderSide,
-  Rounding,
   defineBot,
   z,
   type Bot,
@@ -13,31 +12,32 @@ import {
   type StopReason,
 } from '@qubit/sdk';
 import {
-  closeReached,
-  levelOnGrid,
+  barSubscriptions,
+  cancelLeftoverOrders,
+  closeAtEndOfData,
+  closePosition,
+  directionModeField,
+  instrumentField,
   newExitLevel,
+  quantityField,
+  reachedWithoutOrder,
+  rememberedTrade,
+  stopLevelOnGrid,
   syncExitOrder,
-  workingExitOrder,
+  timeframeField,
   type ExitLevel,
+  type TradeSide,
 } from '@qubit/sdk';
 
 export const trendFollowingConfig = z
   .object({
-    instrument: z.string().default('BTCUSDT-PERP.BINANCE').describe('Instrument to trade, SYMBOL.VENUE'),
-    timeframe: z
-      .string()
-      .regex(/^\d+-(SECOND|MINUTE|HOUR|DAY)$/, 'must look like 1-MINUTE, 5-MINUTE, 1-HOUR or 1-DAY')
-      .default('1-MINUTE')
-      .describe('Bar step and aggregation'),
-    quantity: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "0.01"')
-      .default('0.01')
-      .describe('Order quantity in base units (contracts for futures); a multiple of the lot size'),
-    mode: z
-      .enum(['long', 'long_short'])
-      .default('long')
-      .describe('long: only long; long_short: also short breakdowns'),
+    instrument: instrumentField('BTCUSDT-PERP.BINANCE'),
+    timeframe: timeframeField('1-MINUTE', 'Bar step and aggregation'),
+    quantity: quantityField(
+      '0.01',
+      'Order quantity in base units (contracts for futures); a multiple of the lot size',
+    ),
+    mode: directionModeField('long', 'long: only long; long_short: also short breakdowns'),
     entryChannel: z
       .number()
       .int()
@@ -72,7 +72,7 @@ export type TrendFollowingConfig = z.output<typeof trendFollowingConfig>;
 
 /** The open trade as the bot remembers it (ctx.state, JSON): it survives a restart. */
 interface TrendTrade {
-  side: 'long' | 'short';
+  side: TradeSide;
   /** Highest high (long) or lowest low (short) since the entry filled, as a decimal string. */
   extreme: string;
   /** Set once an ATR is known; only ever moves in the trade's favour. */
@@ -136,12 +136,8 @@ export class TrendFollowingBot implements Bot<TrendFollowingConfig> {
     const qty = position.signedQty;
     if (qty.isZero()) {
       ctx.state.delete(TRADE_KEY);
-      if (ctx.openOrders(id).length > 0) {
-        // A stop left from the last trade (or an entry still in flight): clear it and decide next bar, so
-        // an old reduce-only stop can never meet a new position.
-        ctx.cancelAll(id);
-        return [];
-      }
+      // A stop left from the last trade (or an entry still in flight) is cleared first: decide next bar.
+      if (cancelLeftoverOrders(ctx, id)) return [];
       if (fast === undefined || slow === undefined || atr === undefined) return [];
       if (entryHigh && bar.close.gt(entryHigh) && fast > slow) return [this.entry(OrderSide.BUY)];
       if (this.config.mode === 'long_short' && entryLow && bar.close.lt(entryLow) && fast < slow) {
@@ -151,46 +147,34 @@ export class TrendFollowingBot implements Bot<TrendFollowingConfig> {
     }
 
     const long = qty.isPositive();
-    let trade = ctx.state.get<TrendTrade>(TRADE_KEY);
-    if (!trade || trade.side !== (long ? 'long' : 'short')) {
-      trade = { side: long ? 'long' : 'short', extreme: (long ? bar.high : bar.low).toString() };
-    }
+    const trade = rememberedTrade<TrendTrade>(ctx, TRADE_KEY, long, (side) => ({
+      side,
+      extreme: (long ? bar.high : bar.low).toString(),
+    }));
     const best = long
       ? Decimal.parse(trade.extreme).max(bar.high)
       : Decimal.parse(trade.extreme).min(bar.low);
     trade.extreme = best.toString();
     if (atr !== undefined) {
-      const distance = this.config.trailAtr * atr;
-      const tick = market.instrument.tickSize;
-      const trail = long
-        ? levelOnGrid(best.toNumber() - distance, tick, Rounding.FLOOR)
-        : levelOnGrid(best.toNumber() + distance, tick, Rounding.CEIL);
+      const trail = stopLevelOnGrid(
+        long,
+        best.toNumber(),
+        this.config.trailAtr * atr,
+        market.instrument.tickSize,
+      );
       if (!trade.stop) trade.stop = newExitLevel(trail);
       else {
         const previous = Decimal.parse(trade.stop.level);
         trade.stop.level = (long ? previous.max(trail) : previous.min(trail)).toString();
       }
     }
-    const stopWorking = workingExitOrder(ctx, id, 'stop', 'trailing_stop') !== undefined;
-    const stopHit =
-      trade.stop !== undefined &&
-      !stopWorking &&
-      closeReached('stop', long, bar.close, Decimal.parse(trade.stop.level));
+    const stopHit = reachedWithoutOrder(ctx, id, 'stop', 'trailing_stop', trade.stop, long, bar.close);
     const channelExit = long
       ? exitLow !== undefined && bar.close.lt(exitLow)
       : exitHigh !== undefined && bar.close.gt(exitHigh);
     if (stopHit || channelExit) {
       ctx.state.set(TRADE_KEY, trade);
-      ctx.cancelAll(id);
-      return [
-        {
-          instrumentId: id,
-          side: long ? OrderSide.SELL : OrderSide.BUY,
-          quantity: qty.abs(),
-          reduceOnly: true,
-          reason: stopHit ? 'trailing_stop' : 'exit',
-        },
-      ];
+      return closePosition(ctx, id, stopHit ? 'trailing_stop' : 'exit');
     }
     const intents = trade.stop ? syncExitOrder(ctx, id, 'stop', 'trailing_stop', trade.stop, qty) : [];
     ctx.state.set(TRADE_KEY, trade);
@@ -199,20 +183,7 @@ export class TrendFollowingBot implements Bot<TrendFollowingConfig> {
 
   onStop(reason: StopReason, ctx: BotContext<TrendFollowingConfig>): OrderIntent[] {
     // Only the end of the data closes the trade: on any other stop the position keeps its resting stop.
-    if (reason !== 'end_of_data') return [];
-    const id = this.config.instrument;
-    ctx.cancelAll(id);
-    const qty = ctx.position(id).signedQty;
-    if (qty.isZero()) return [];
-    return [
-      {
-        instrumentId: id,
-        side: qty.isPositive() ? OrderSide.SELL : OrderSide.BUY,
-        quantity: qty.abs(),
-        reduceOnly: true,
-        reason: 'end_of_data',
-      },
-    ];
+    return closeAtEndOfData(reason, ctx, this.config.instrument);
   }
 
   health(): { ok: boolean; emaFast?: number; emaSlow?: number; atr?: number } {
@@ -241,6 +212,6 @@ export const trendFollowing = defineBot({
   description:
     'Donchian breakout confirmed by EMA fast > slow; exits on an ATR trailing stop or a break of the shorter exit channel.',
   configSchema: trendFollowingConfig,
-  subscriptions: (c) => ({ instruments: [c.instrument], barTypes: [`${c.instrument}-${c.timeframe}-LAST`] }),
+  subscriptions: (c) => barSubscriptions(c.instrument, c.timeframe),
   create: (c) => new TrendFollowingBot(c),
 });

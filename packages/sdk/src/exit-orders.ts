@@ -5,7 +5,7 @@ import {
   type BotContext,
   type OrderIntent,
   type OrderView,
-  type Rounding,
+  Rounding,
 } from '@qubit/model';
 
 /**
@@ -110,4 +110,34 @@ export function levelOnGrid(value: number, tick: Decimal, rounding: Rounding): D
   if (!Number.isFinite(value)) throw new RangeError(`price level must be finite, got ${value}`);
   const raw = Decimal.from(value.toFixed(12)).roundToStep(tick, rounding);
   return raw.gte(tick) ? raw : tick.rescale(raw.scale);
+}
+
+/**
+ * A stop `distance` below a long's reference price (above a short's), e.g. entry ∓ k × ATR, on the tick grid
+ * and rounded away from the reference (see levelOnGrid).
+ */
+export function stopLevelOnGrid(long: boolean, reference: number, distance: number, tick: Decimal): Decimal {
+  return long
+    ? levelOnGrid(reference - distance, tick, Rounding.FLOOR)
+    : levelOnGrid(reference + distance, tick, Rounding.CEIL);
+}
+
+/**
+ * Whether a close went through an exit level that has no working order (not sent yet, or refused): the bot
+ * must then exit at market itself. A level with a working order is left to that order.
+ */
+export function reachedWithoutOrder(
+  ctx: BotContext<unknown>,
+  instrumentId: string,
+  kind: ExitKind,
+  reason: string,
+  exit: ExitLevel | undefined,
+  long: boolean,
+  close: Decimal,
+): boolean {
+  return (
+    exit !== undefined &&
+    workingExitOrder(ctx, instrumentId, kind, reason) === undefined &&
+    closeReached(kind, long, close, Decimal.parse(exit.level))
+  );
 }

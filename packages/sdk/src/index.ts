@@ -33,3 +33,8 @@ export type { Bar, BarType, Instrument, TradeTick, QuoteTick } from '@qubit/mode
 export * from './define-bot.js';
 export * from '@qubit/indicators';
 export * from './exit-orders.js';
+export * from './position-exits.js';
+export * from './leftover-orders.js';
+export * from './bar-subscriptions.js';
+export * from './config-fields.js';
+export * from './remembered-trade.js';
