@@ -46,7 +46,7 @@ export const emaShortConfig = z
     message: 'instruments must not repeat',
     path: ['instruments'],
   })
-  .refine((c) => Decimal.parse(c.order_notional).isPositive(), {
+  .refine((c) => !/^\d+(\.\d+)?$/.test(c.order_notional) || Decimal.parse(c.order_notional).isPositive(), {
     message: 'order_notional must be positive',
     path: ['order_notional'],
   });

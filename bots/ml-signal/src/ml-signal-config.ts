@@ -60,7 +60,7 @@ export const mlSignalConfig = z
     message: 'vol_period must be smaller than vol_long_period',
     path: ['vol_period'],
   })
-  .refine((c) => Decimal.parse(c.quantity).isPositive(), {
+  .refine((c) => !/^\d+(\.\d+)?$/.test(c.quantity) || Decimal.parse(c.quantity).isPositive(), {
     message: 'quantity must be positive',
     path: ['quantity'],
   });
