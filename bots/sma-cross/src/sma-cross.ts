@@ -24,15 +24,15 @@ export const smaCrossConfig = z
 
 export type SmaCrossConfig = z.output<typeof smaCrossConfig>;
 
+/** Returned on the bars that ask for nothing (nearly all of them), so that they allocate nothing. */
+const NO_INTENTS: readonly OrderIntent[] = Object.freeze([]);
+
 /**
  * The exact rule, because benchmarks and comparisons depend on it: a cross up is fast > slow on this bar's
  * close with fast ≤ slow on the previous bar (both defined); a cross down is the mirror. Long-only: a cross
  * up while flat enters, a cross down while long exits. long_short also enters short on a cross down while
  * flat and reverses on the opposite cross. Orders are market orders, so they fill at the next bar's open.
  */
-/** Returned on the bars that ask for nothing (nearly all of them), so that they allocate nothing. */
-const NO_INTENTS: readonly OrderIntent[] = Object.freeze([]);
-
 export class SmaCrossBot implements Bot<SmaCrossConfig> {
   private readonly fast: Sma;
   private readonly slow: Sma;

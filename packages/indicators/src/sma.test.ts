@@ -61,3 +61,44 @@ describe('Sma', () => {
     expect(() => new Sma(1.5)).toThrow(/period/);
   });
 });
+
+describe('Sma beyond the number fast path', () => {
+  it('stays exact when the sum passes 2^53 and comes back', () => {
+    const sma = new Sma(2);
+    const big = Decimal.of(2n ** 52n + 1n, 0);
+    sma.update(big);
+    sma.update(big);
+    expect(sma.sum.toString()).toBe((2n * (2n ** 52n + 1n)).toString());
+    sma.update(d('1'));
+    expect(sma.sum.toString()).toBe((2n ** 52n + 2n).toString());
+    sma.update(d('1'));
+    expect(sma.sum.toString()).toBe('2');
+  });
+
+  it('adds values of different scales exactly, at the finest scale', () => {
+    const sma = new Sma(3);
+    for (const v of ['1.5', '2.25', '3']) sma.update(d(v));
+    expect(sma.sum.toString()).toBe('6.75');
+    sma.update(d('0.001'));
+    expect(sma.sum.toString()).toBe('5.251');
+  });
+
+  it('compares exactly when the cross products pass 2^53', () => {
+    const a = new Sma(3);
+    const b = new Sma(4);
+    const x = Decimal.of(2n ** 51n, 0);
+    for (let i = 0; i < 3; i++) a.update(x);
+    for (let i = 0; i < 3; i++) b.update(x);
+    b.update(Decimal.of(2n ** 51n + 1n, 0));
+    expect(a.compare(b)).toBe(-1);
+    expect(b.compare(a)).toBe(1);
+  });
+
+  it('keeps the scale of its prices in the sum', () => {
+    const sma = new Sma(2);
+    sma.update(d('1.10'));
+    sma.update(d('2.20'));
+    expect(sma.sum.toString()).toBe('3.30');
+    expect(sma.value(2)?.toString()).toBe('1.65');
+  });
+});

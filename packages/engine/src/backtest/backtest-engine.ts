@@ -258,15 +258,29 @@ export class BacktestEngine {
    * driven by quotes or books fill at once and need nothing.
    */
   private settleAtLastPrice(node: TradingNode, data: readonly MarketData[], end: UnixNanos): UnixNanos {
+    const open = node.cache.ordersOpen();
+    if (open.length === 0) return end;
     const lastBar = new Map<string, Bar>();
     const lastTrade = new Map<string, TradeTick>();
-    for (let i = data.length - 1; i >= 0; i--) {
+    // Only the instruments of open orders matter; the scan from the end stops once each of them has
+    // shown both its last bar and its last trade (a stream of bars alone is still read to its start).
+    const wanted = new Set<string>(open.map((o) => o.instrumentId));
+    let missing = wanted.size * 2;
+    for (let i = data.length - 1; i >= 0 && missing > 0; i--) {
       const d = data[i]!;
-      if (d.type === 'Bar' && !lastBar.has(d.barType.instrumentId)) lastBar.set(d.barType.instrumentId, d);
-      if (d.type === 'TradeTick' && !lastTrade.has(d.instrumentId)) lastTrade.set(d.instrumentId, d);
+      if (d.type === 'Bar') {
+        const id = d.barType.instrumentId;
+        if (wanted.has(id) && !lastBar.has(id)) {
+          lastBar.set(id, d);
+          missing--;
+        }
+      } else if (d.type === 'TradeTick' && wanted.has(d.instrumentId) && !lastTrade.has(d.instrumentId)) {
+        lastTrade.set(d.instrumentId, d);
+        missing--;
+      }
     }
     let t = end;
-    for (const order of node.cache.ordersOpen()) {
+    for (const order of open) {
       const id = order.instrumentId;
       const bar = lastBar.get(id);
       const trade = lastTrade.get(id);

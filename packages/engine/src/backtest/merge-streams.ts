@@ -13,7 +13,7 @@ export function dataTime(d: MarketData): UnixNanos {
 export function mergeStreams(
   streams: readonly (readonly MarketData[])[],
   names: readonly string[],
-): MarketData[] {
+): readonly MarketData[] {
   streams.forEach((s, k) => {
     for (let i = 1; i < s.length; i++) {
       if (dataTime(s[i]!) < dataTime(s[i - 1]!)) {
@@ -24,7 +24,8 @@ export function mergeStreams(
       }
     }
   });
-  if (streams.length === 1) return [...streams[0]!];
+  // One stream is already merged; callers only read the result, so it needs no copy.
+  if (streams.length === 1) return streams[0]!;
   const total = streams.reduce((n, s) => n + s.length, 0);
   const out = new Array<MarketData>(total);
   const pos = streams.map(() => 0);

@@ -98,6 +98,8 @@ export class BotHost<C = unknown> {
   private readonly unsubscribe: (() => void)[] = [];
   private running = false;
   private errorCount = 0;
+  private lastBarType: BarType | undefined;
+  private lastBarFollowed = false;
   private readonly intentKeys = new Map<string, { readonly buy: string; readonly sell: string }>();
   private readonly instrumentOf = (id: string): Instrument | undefined => this.o.cache.instrument(id);
 
@@ -171,7 +173,7 @@ export class BotHost<C = unknown> {
     let snapshot: MarketSnapshot;
     switch (data.type) {
       case 'Bar': {
-        if (!this.barTypeSet.has(barTypeToString(data.barType))) return;
+        if (!this.followsBars(data.barType)) return;
         const id = data.barType.instrumentId;
         const q = this.o.cache.quote(id);
         snapshot = {
@@ -222,6 +224,18 @@ export class BotHost<C = unknown> {
         return;
     }
     this.tick(snapshot);
+  }
+
+  /** Whether bars of `t` wake the bot; asked per bar, answered once per (frozen) BarType object. */
+  private followsBars(t: BarType): boolean {
+    if (t === this.lastBarType) return this.lastBarFollowed;
+    const followed = this.barTypeSet.has(barTypeToString(t));
+    // A plain object could change after this answer; makeBarType's are frozen.
+    if (Object.isFrozen(t)) {
+      this.lastBarType = t;
+      this.lastBarFollowed = followed;
+    }
+    return followed;
   }
 
   /** `call('onTick', …)` without a closure per tick: the hook runs on every datum the bot follows. */

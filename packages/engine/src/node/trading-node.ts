@@ -92,6 +92,8 @@ export class TradingNode {
   readonly orderIds: ClientOrderIdGenerator;
   readonly venues = new Map<string, SimulatedVenue>();
   private readonly bots = new Map<string, BotHost<unknown>>();
+  /** Instrument id → its simulated venue (null: none); `venues` is fixed once constructed. */
+  private readonly venueByInstrument = new Map<string, SimulatedVenue | null>();
   /** The clock when it is a TestClock, which `process` moves with data time. */
   private readonly testClock: TestClock | undefined;
   private started = false;
@@ -207,7 +209,7 @@ export class TradingNode {
       testClock.advanceTo(at > testClock.now() ? at : testClock.now());
     }
     const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
-    const venue = this.venues.get(this.venueOf(instrumentId));
+    const venue = this.simulatedVenueOf(instrumentId);
     if (venue) {
       switch (data.type) {
         case 'Bar':
@@ -229,6 +231,16 @@ export class TradingNode {
     }
     if (testClock) testClock.advanceTo(data.tsEvent);
     this.data.process(data);
+  }
+
+  /** The simulated venue that matches an instrument's orders, if any; looked up once per instrument. */
+  private simulatedVenueOf(instrumentId: string): SimulatedVenue | undefined {
+    let venue = this.venueByInstrument.get(instrumentId);
+    if (venue === undefined) {
+      venue = this.venues.get(this.venueOf(instrumentId)) ?? null;
+      this.venueByInstrument.set(instrumentId, venue);
+    }
+    return venue ?? undefined;
   }
 
   /** The venue of an instrument id: a known instrument's own, else read from the id (which may throw). */

@@ -63,7 +63,8 @@ export class BookSide {
     } else if (first) {
       first.px = px;
       first.size = size;
-      this.levels.length = 1;
+      // Setting an array's length is a runtime call even when it does not change: quotes come often.
+      if (this.levels.length !== 1) this.levels.length = 1;
     } else {
       this.levels.push({ px, size });
     }

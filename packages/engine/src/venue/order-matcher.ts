@@ -228,6 +228,11 @@ export class OrderMatcher {
     }
     this.barType = bar.barType;
     this.driver = MatchDriver.BARS;
+    if (this.idle()) {
+      // Most bars of a backtest meet no working order: there is no path to walk.
+      this.lastU = c;
+      return;
+    }
     const path = this.path;
     barPathInto(path, this.settings.barPath, o, h, l, c);
     let cap = this.barCapacity(bar);
@@ -242,6 +247,19 @@ export class OrderMatcher {
     }
     this.lastU = c;
     this.endEvent();
+  }
+
+  /** True when no order waits, rests or is due to be canceled here. */
+  private idle(): boolean {
+    return (
+      this.takers.length === 0 &&
+      this.immediate.length === 0 &&
+      this.fresh.length === 0 &&
+      this.buyLimits.length === 0 &&
+      this.sellLimits.length === 0 &&
+      this.buyStops.length === 0 &&
+      this.sellStops.length === 0
+    );
   }
 
   // ---- book-driven matching ------------------------------------------------------------------
@@ -328,6 +346,7 @@ export class OrderMatcher {
   }
 
   private matchBook(): void {
+    if (this.idle()) return; // nothing to match: most quotes of a backtest
     if (this.takers.length > 0) {
       const waiting = this.takers;
       this.takers = [];

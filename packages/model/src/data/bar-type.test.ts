@@ -121,3 +121,24 @@ describe('barIntervalNanos', () => {
     expect(barIntervalNanos(of(1000, BarAggregation.VOLUME))).toBeUndefined();
   });
 });
+
+describe('barTypeToString on objects it has named before', () => {
+  it('names a plain (unfrozen) bar type by its current fields', () => {
+    const t = { instrumentId: InstrumentId('BTCUSDT.BINANCE'), step: 1, aggregation: BarAggregation.MINUTE, priceType: PriceType.LAST };
+    expect(barTypeToString(t)).toBe('BTCUSDT.BINANCE-1-MINUTE-LAST');
+    t.step = 5;
+    expect(barTypeToString(t)).toBe('BTCUSDT.BINANCE-5-MINUTE-LAST');
+    expect(barIntervalNanos(t)).toBe(5n * NANOS_PER_MINUTE);
+  });
+
+  it('gives each of two series its own name and length when asked in turn', () => {
+    const a = makeBarType(InstrumentId('BTCUSDT.BINANCE'), 1, BarAggregation.MINUTE);
+    const b = makeBarType(InstrumentId('ETHUSDT.BINANCE'), 1, BarAggregation.HOUR);
+    for (let i = 0; i < 3; i++) {
+      expect(barTypeToString(a)).toBe('BTCUSDT.BINANCE-1-MINUTE-LAST');
+      expect(barTypeToString(b)).toBe('ETHUSDT.BINANCE-1-HOUR-LAST');
+      expect(barIntervalNanos(a)).toBe(NANOS_PER_MINUTE);
+      expect(barIntervalNanos(b)).toBe(NANOS_PER_HOUR);
+    }
+  });
+});

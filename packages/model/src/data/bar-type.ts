@@ -12,9 +12,29 @@ export interface BarType {
   readonly priceType: PriceType;
 }
 
+// Every bar of a series shares one BarType object and the kernel needs its name and length on every bar,
+// so both are remembered per object. Only frozen objects (as makeBarType returns) are remembered: a
+// plain object could still be changed after its name was taken.
+// The last one asked about is kept apart: a backtest of one series asks about the same object each time.
+const names = new WeakMap<BarType, string>();
+const intervals = new WeakMap<BarType, UnixNanos | null>();
+let lastNamed: BarType | undefined;
+let lastName = '';
+let lastTimed: BarType | undefined;
+let lastInterval: UnixNanos | undefined;
+
 /** "BTCUSDT.BINANCE-1-MINUTE-LAST", Nautilus's spelling. */
 export function barTypeToString(t: BarType): string {
-  return `${t.instrumentId}-${t.step}-${t.aggregation}-${t.priceType}`;
+  if (t === lastNamed) return lastName;
+  let name = names.get(t);
+  if (name === undefined) {
+    name = `${t.instrumentId}-${t.step}-${t.aggregation}-${t.priceType}`;
+    if (!Object.isFrozen(t)) return name;
+    names.set(t, name);
+  }
+  lastNamed = t;
+  lastName = name;
+  return name;
 }
 
 export function parseBarType(text: string, field = 'bar_type'): BarType {
@@ -49,8 +69,36 @@ export function makeBarType(
 
 /** Length of one bar in nanoseconds for time aggregations; undefined for tick and volume bars. */
 export function barIntervalNanos(t: BarType): UnixNanos | undefined {
-  const unit = { SECOND: NANOS_PER_SECOND, MINUTE: NANOS_PER_MINUTE, HOUR: NANOS_PER_HOUR, DAY: NANOS_PER_DAY }[
-    t.aggregation as 'SECOND'
-  ];
+  if (t === lastTimed) return lastInterval;
+  const known = intervals.get(t);
+  let interval: UnixNanos | undefined;
+  if (known !== undefined) interval = known ?? undefined;
+  else {
+    interval = computeBarInterval(t);
+    if (!Object.isFrozen(t)) return interval;
+    intervals.set(t, interval ?? null);
+  }
+  lastTimed = t;
+  lastInterval = interval;
+  return interval;
+}
+
+function computeBarInterval(t: BarType): UnixNanos | undefined {
+  const unit = timeUnitNanos(t.aggregation);
   return unit === undefined ? undefined : unit * BigInt(t.step);
+}
+
+function timeUnitNanos(aggregation: string): UnixNanos | undefined {
+  switch (aggregation) {
+    case 'SECOND':
+      return NANOS_PER_SECOND;
+    case 'MINUTE':
+      return NANOS_PER_MINUTE;
+    case 'HOUR':
+      return NANOS_PER_HOUR;
+    case 'DAY':
+      return NANOS_PER_DAY;
+    default:
+      return undefined;
+  }
 }

@@ -374,6 +374,21 @@ describe('Decimal grid helpers', () => {
   it('converts to a number only approximately, for display', () => {
     expect(d('0.1').toNumber()).toBe(0.1);
   });
+
+  it('converts to the same number as parsing its string, at every size and scale', () => {
+    const cases = ['-0.50', '42000.10', '9007199254740993', '123456789.123456789'];
+    for (const c of cases) expect(d(c).toNumber()).toBe(Number(c));
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }),
+        fc.integer({ min: 0, max: 30 }),
+        (u, s) => {
+          const x = Decimal.of(u, s);
+          expect(x.toNumber()).toBe(Number(x.toString()));
+        },
+      ),
+    );
+  });
 });
 
 describe('Decimal properties', () => {

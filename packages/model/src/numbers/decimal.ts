@@ -224,9 +224,17 @@ export class Decimal {
 
   /** Lossy; for indicators, charts and logs only, never for money. */
   toNumber(): number {
+    const n = Number(this.units);
+    // Both operands are exact doubles and a division rounds once, correctly: the very number that
+    // parsing the decimal string gives, without building the string.
+    if (this.scale <= MAX_EXACT_POW10 && Number.isSafeInteger(n)) return n / POW10_NUMBERS[this.scale]!;
     return Number(this.toString());
   }
 }
+
+/** 10^22 is the largest power of ten a double holds exactly. */
+const MAX_EXACT_POW10 = 22;
+const POW10_NUMBERS: readonly number[] = Array.from({ length: MAX_EXACT_POW10 + 1 }, (_, k) => 10 ** k);
 
 /** Scales of intermediate results (products) may exceed MAX_SCALE; values a user gives may not. */
 export function checkScale(scale: number, field: string, max = 4 * MAX_SCALE): void {
