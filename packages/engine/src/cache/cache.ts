@@ -1,7 +1,12 @@
 import {
   Decimal,
+  MAX_SCALE,
   ModelError,
   Price,
+  Rounding,
+  divRound,
+  pow10,
+  rescaleUnits,
   type Bar,
   type ClientOrderId,
   type Instrument,
@@ -73,6 +78,14 @@ export class Cache {
 
   instruments(): Instrument[] {
     return [...this.instrumentsById.values()];
+  }
+
+  /**
+   * The instruments as a live view, without the copy `instruments` makes: for a caller that walks them
+   * on every order (risk's margin check) and adds none while it iterates.
+   */
+  instrumentValues(): IterableIterator<Instrument> {
+    return this.instrumentsById.values();
   }
 
   addOrder(order: Order): void {
@@ -168,8 +181,7 @@ export class Cache {
     const entry = this.last.get(q.instrumentId);
     // Until a trade or a bar prints, the mid is the best mark we have, and it must follow the quotes.
     if (entry === undefined || entry.fromQuote) {
-      const mid = q.bidPrice.add(q.askPrice).div(TWO, q.bidPrice.precision + 1);
-      this.setLast(q.instrumentId, Price.from(mid), q.tsEvent, true);
+      this.setLast(q.instrumentId, midOf(q, entry?.price), q.tsEvent, true);
     }
   }
 
@@ -201,6 +213,31 @@ interface LastPrice {
 }
 
 const TWO = Decimal.from(2);
+
+/**
+ * (bid + ask) / 2 at one decimal more than the bid, rounded half-even. Computed on the units, as
+ * `bid.add(ask).div(TWO, scale)` would, without its two intermediate Decimals: this runs per quote.
+ * A mid equal to `previous` is `previous` itself (prices are immutable), so an unchanged mid allocates
+ * nothing at all.
+ */
+function midOf(q: QuoteTick, previous: Price | undefined): Price {
+  const bid = q.bidPrice;
+  const ask = q.askPrice;
+  const scale = bid.precision + 1;
+  // Past the finest price scale, the Decimal route reports the error as it always has.
+  if (scale > MAX_SCALE) return Price.from(bid.add(ask).div(TWO, scale));
+  const s = Math.max(bid.scale, ask.scale);
+  const sum =
+    rescaleUnits(bid.units, bid.scale, s, Rounding.DOWN) +
+    rescaleUnits(ask.units, ask.scale, s, Rounding.DOWN);
+  // Rescaling to s only ever raises a scale, so the rounding mode above is never used.
+  const units =
+    scale >= s
+      ? divRound(sum * pow10(scale - s), 2n, Rounding.HALF_EVEN)
+      : divRound(sum, 2n * pow10(s - scale), Rounding.HALF_EVEN);
+  if (previous !== undefined && previous.units === units && previous.scale === scale) return previous;
+  return Price.fromUnits(units, scale);
+}
 
 function matches(o: Order, f: OrderFilter): boolean {
   return (

@@ -1,4 +1,4 @@
-import { barTypeToString, type Bar, type MarketData } from '@qubit/model';
+import { barTypeToString, type Bar, type BarType, type MarketData } from '@qubit/model';
 import type { Bus } from '../bus/message-bus.js';
 import { Topic, instrumentKey } from '../bus/topics.js';
 import type { Cache } from '../cache/cache.js';
@@ -22,6 +22,8 @@ export class DataEngine {
   private readonly capacity: number;
   private readonly histories = new Map<string, BarHistory>();
   private processedCount = 0;
+  private lastBarType: BarType | undefined;
+  private lastHistory: BarHistory | undefined;
 
   constructor(options: DataEngineOptions) {
     this.bus = options.bus;
@@ -32,6 +34,14 @@ export class DataEngine {
   process(data: MarketData): void {
     const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
     this.cache.requireInstrument(instrumentId);
+    this.processKnown(data, instrumentId);
+  }
+
+  /**
+   * `process` for a caller that has already refused data for an unknown instrument (the trading node
+   * does so before it moves its clock), so that a datum is not looked up twice on its way in.
+   */
+  processKnown(data: MarketData, instrumentId: string): void {
     switch (data.type) {
       case 'TradeTick':
         this.cache.onTrade(data);
@@ -41,7 +51,7 @@ export class DataEngine {
         break;
       case 'Bar':
         this.cache.onBar(data);
-        this.historyOf(barTypeToString(data.barType)).push(data);
+        this.historyOf(data.barType).push(data);
         break;
       case 'OrderBookDeltas':
       case 'OrderBookSnapshot':
@@ -60,9 +70,16 @@ export class DataEngine {
     return this.processedCount;
   }
 
-  private historyOf(key: string): BarHistory {
+  private historyOf(barType: BarType): BarHistory {
+    // Bars of one series share one frozen BarType: its history is found without building its key.
+    if (barType === this.lastBarType && this.lastHistory !== undefined) return this.lastHistory;
+    const key = barTypeToString(barType);
     let h = this.histories.get(key);
     if (!h) this.histories.set(key, (h = new BarHistory(this.capacity)));
+    if (Object.isFrozen(barType)) {
+      this.lastBarType = barType;
+      this.lastHistory = h;
+    }
     return h;
   }
 }

@@ -200,7 +200,8 @@ export class TradingNode {
   /** Feeds one datum through the node (see the class comment for the order of things). */
   process(data: MarketData): void {
     // Refuse data for an unknown instrument before it can move the clock or fire timers.
-    this.cache.requireInstrument(data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId);
+    const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
+    this.cache.requireInstrument(instrumentId);
     const testClock = this.testClock;
     if (testClock) {
       // A bar's fills happen at its open (tsEvent is its close), so the venue sees the bar at its open time.
@@ -208,7 +209,6 @@ export class TradingNode {
       const at = interval === undefined ? data.tsEvent : data.tsEvent - interval;
       testClock.advanceTo(at > testClock.now() ? at : testClock.now());
     }
-    const instrumentId = data.type === 'Bar' ? data.barType.instrumentId : data.instrumentId;
     const venue = this.simulatedVenueOf(instrumentId);
     if (venue) {
       switch (data.type) {
@@ -230,7 +230,7 @@ export class TradingNode {
       }
     }
     if (testClock) testClock.advanceTo(data.tsEvent);
-    this.data.process(data);
+    this.data.processKnown(data, instrumentId);
   }
 
   /** The simulated venue that matches an instrument's orders, if any; looked up once per instrument. */

@@ -12,12 +12,15 @@ import {
   type TraderId,
   type UnixNanos,
 } from '@qubit/model';
+import type { MoneyMemo, PositionMoney } from './money-memo.js';
 import { costScaleOf, type PositionLedger } from './position-ledger.js';
 
 /** One asset an account holds, exact (rounded to the currency only when it leaves as Money). */
 export interface Holding {
   readonly currency: Currency;
   amount: Decimal;
+  /** The Money last published for `amount`, made when an account state first reports this holding. */
+  money?: MoneyMemo;
 }
 
 /** The account-wide net of one instrument: Σ of the bots' quantity and cost units, kept as fills arrive. */
@@ -58,6 +61,8 @@ export interface PositionRecord {
   lastPx: Price;
   /** Remembered PnL parts, shared by every scope (global, account, bot) that sums this record. */
   pnl?: RecordPnl;
+  /** The Money amounts last published for this position, reused while they have not moved. */
+  money: PositionMoney;
 }
 
 /**

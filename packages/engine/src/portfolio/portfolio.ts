@@ -38,6 +38,7 @@ import type { IdGenerator } from '../ids/id-generator.js';
 import { AccountLedger, type InstrumentBook, type PositionRecord, type RecordPnl } from './account-ledger.js';
 import { AssetRates, type MarkSource } from './asset-rates.js';
 import type { PortfolioQueries } from './portfolio-queries.js';
+import { MoneyMemo, PositionMoney } from './money-memo.js';
 import { PositionLedger, checkAccountingScale, unrealizedOf } from './position-ledger.js';
 import { StringSet } from './string-set.js';
 
@@ -289,6 +290,7 @@ export class Portfolio implements PortfolioQueries {
         openedAt: fill.tsEvent,
         lastAvgPx: undefined,
         lastPx: Price.from(px),
+        money: new PositionMoney(instrument.settlementCurrency),
       };
       account.addPosition(record);
       let list = this.botRecords.get(botId);
@@ -333,12 +335,14 @@ export class Portfolio implements PortfolioQueries {
     const key = portfolioKey(account.accountId);
     const before = effect.qtyBefore;
     const after = ledger.qty;
+    // One division for the average price, shared by the position event and the record.
+    const avgNow = ledger.avgPxOpenUnits();
     if (before === 0n) {
       record.openedAt = fill.tsEvent;
       this.bus.publish(
         Topic.PORTFOLIO_UPDATED,
         key,
-        this.positionEvent('PositionOpened', record, fill, tsInit),
+        this.positionEvent('PositionOpened', record, fill, tsInit, avgNow),
       );
     } else if (after === 0n || before > 0n !== after > 0n) {
       this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.positionClosed(record, fill, tsInit));
@@ -347,17 +351,17 @@ export class Portfolio implements PortfolioQueries {
         this.bus.publish(
           Topic.PORTFOLIO_UPDATED,
           key,
-          this.positionEvent('PositionOpened', record, fill, tsInit),
+          this.positionEvent('PositionOpened', record, fill, tsInit, avgNow),
         );
       }
     } else {
       this.bus.publish(
         Topic.PORTFOLIO_UPDATED,
         key,
-        this.positionEvent('PositionChanged', record, fill, tsInit),
+        this.positionEvent('PositionChanged', record, fill, tsInit, avgNow),
       );
     }
-    if (after !== 0n) record.lastAvgPx = ledger.avgPxOpenUnits();
+    if (after !== 0n) record.lastAvgPx = avgNow;
     this.bus.publish(Topic.PORTFOLIO_UPDATED, key, this.accountState(account, fill.tsEvent, tsInit));
     return 'applied';
   }
@@ -516,18 +520,19 @@ export class Portfolio implements PortfolioQueries {
     }
     const ledger = r.ledger;
     const instrument = ledger.instrument;
-    const cur = instrument.settlementCurrency;
     const avg = ledger.avgPxOpenUnits();
-    const view: PositionView = {
+    // One object per view: avgPx is added in place (after the other fields, as a spread would put it).
+    const view: { -readonly [K in keyof PositionView]: PositionView[K] } = {
       instrumentId: r.instrumentId,
       side: sideOf(ledger.qty),
       signedQty: ledger.signedQty,
       quantity: Quantity.fromUnits(abs(ledger.qty), instrument.sizePrecision),
-      realizedPnl: Money.of(ledger.realizedPnl, cur),
-      unrealizedPnl: Money.of(ledger.unrealizedPnl(this.displayMark(instrument) ?? r.lastPx), cur),
-      fees: Money.of(ledger.fees, cur),
+      realizedPnl: r.money.realized.of(ledger.realizedPnl),
+      unrealizedPnl: r.money.unrealized.of(ledger.unrealizedPnl(this.displayMark(instrument) ?? r.lastPx)),
+      fees: r.money.fees.of(ledger.fees),
     };
-    return avg === undefined ? view : { ...view, avgPx: Price.fromUnits(avg, instrument.pricePrecision) };
+    if (avg !== undefined) view.avgPx = Price.fromUnits(avg, instrument.pricePrecision);
+    return view;
   }
 
   /**
@@ -781,8 +786,10 @@ export class Portfolio implements PortfolioQueries {
           free: Money.of(equity.sub(marginUsed), h.currency),
         });
       } else {
-        const total = Money.of(h.amount, h.currency);
-        balances.push({ total, locked: Money.zero(h.currency), free: total });
+        // Most holdings do not move on a given fill (the base asset of another market, the fee asset).
+        const memo = (h.money ??= new MoneyMemo(h.currency));
+        const total = memo.of(h.amount);
+        balances.push({ total, locked: memo.zero, free: total });
       }
     }
     return {
@@ -805,13 +812,13 @@ export class Portfolio implements PortfolioQueries {
     r: PositionRecord,
     fill: OrderFilled,
     tsInit: UnixNanos,
+    avgPxOpen: bigint | undefined,
   ): PositionEvent {
     const ledger = r.ledger;
     const instrument = ledger.instrument;
-    const cur = instrument.settlementCurrency;
     const qty = ledger.qty;
     const mark = this.displayMark(instrument) ?? r.lastPx;
-    const avg = ledger.avgPxOpenUnits() ?? 0n;
+    const avg = avgPxOpen ?? 0n;
     // Built in one literal (not a shared base spread into a second object): one object per event.
     return {
       eventId: this.ids.id(),
@@ -822,12 +829,12 @@ export class Portfolio implements PortfolioQueries {
       instrumentId: r.instrumentId,
       positionId: r.positionId,
       side: sideOf(qty),
-      signedQty: Decimal.of(qty, instrument.sizePrecision),
+      signedQty: ledger.signedQty,
       quantity: Quantity.fromUnits(abs(qty), instrument.sizePrecision),
       avgPxOpen: Price.fromUnits(avg, instrument.pricePrecision),
-      realizedPnl: Money.of(ledger.realizedPnl, cur),
-      unrealizedPnl: Money.of(ledger.unrealizedPnl(mark), cur),
-      fees: Money.of(ledger.fees, cur),
+      realizedPnl: r.money.realized.of(ledger.realizedPnl),
+      unrealizedPnl: r.money.unrealized.of(ledger.unrealizedPnl(mark)),
+      fees: r.money.fees.of(ledger.fees),
       lastPx: r.lastPx,
       tsEvent: fill.tsEvent,
       tsInit,
@@ -839,7 +846,6 @@ export class Portfolio implements PortfolioQueries {
   private positionClosed(r: PositionRecord, fill: OrderFilled, tsInit: UnixNanos): PositionClosed {
     const ledger = r.ledger;
     const instrument = ledger.instrument;
-    const cur = instrument.settlementCurrency;
     const avg = r.lastAvgPx ?? 0n;
     return {
       eventId: this.ids.id(),
@@ -853,9 +859,9 @@ export class Portfolio implements PortfolioQueries {
       signedQty: Decimal.of(0n, instrument.sizePrecision),
       quantity: Quantity.fromUnits(0n, instrument.sizePrecision),
       avgPxOpen: Price.fromUnits(avg, instrument.pricePrecision),
-      realizedPnl: Money.of(ledger.realizedPnl, cur),
-      unrealizedPnl: Money.of(Decimal.ZERO, cur),
-      fees: Money.of(ledger.fees, cur),
+      realizedPnl: r.money.realized.of(ledger.realizedPnl),
+      unrealizedPnl: r.money.unrealized.zero,
+      fees: r.money.fees.of(ledger.fees),
       lastPx: r.lastPx,
       tsEvent: fill.tsEvent,
       tsInit,

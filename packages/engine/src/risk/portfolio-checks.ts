@@ -330,7 +330,7 @@ export class PortfolioChecks {
     if (equity === null)
       return deny(DenyReason.INSUFFICIENT_BALANCE, `equity of account ${accountId} is unknown`);
     let positionMargin = Decimal.ZERO;
-    for (const inst of this.deps.cache.instruments()) {
+    for (const inst of this.deps.cache.instrumentValues()) {
       if (portfolio.netQty(accountId, inst.id).isZero()) continue;
       const e = portfolio.exposure(accountId, inst.id);
       if (e === undefined) {
