@@ -408,6 +408,9 @@ function orderView(o: Order): OrderView {
     filledQty: o.filledQty,
     price: o.price,
     triggerPrice: o.triggerPrice,
+    timeInForce: o.timeInForce,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
     reason: o.reason,
   };
 }

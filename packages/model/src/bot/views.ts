@@ -2,6 +2,7 @@ import type { OrderSide } from '../enums/order-side.js';
 import type { OrderStatus } from '../enums/order-status.js';
 import type { OrderType } from '../enums/order-type.js';
 import type { PositionSide } from '../enums/position-side.js';
+import type { TimeInForce } from '../enums/time-in-force.js';
 import type { ClientOrderId } from '../identifiers/client-order-id.js';
 import type { InstrumentId } from '../identifiers/instrument-id.js';
 import type { Decimal } from '../numbers/decimal.js';
@@ -33,5 +34,8 @@ export interface OrderView {
   readonly filledQty: Quantity;
   readonly price?: Price;
   readonly triggerPrice?: Price;
+  readonly timeInForce: TimeInForce;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
   readonly reason: string;
 }

@@ -359,3 +359,51 @@ describe('runBot with several instruments and start-up orders', () => {
     );
   });
 });
+
+describe('open order views', () => {
+  it('tell a bot the time in force, post-only and reduce-only flags of its working orders', () => {
+    const seen: string[] = [];
+    const resting = defineBot({
+      name: 'resting',
+      version: '1.0.0',
+      description: 'rests one post-only GTC buy far below the market and reports what it sees',
+      configSchema: z.object({}),
+      subscriptions: () => ({
+        instruments: ['BTCUSDT.BINANCE'],
+        barTypes: ['BTCUSDT.BINANCE-1-MINUTE-LAST'],
+      }),
+      create: () => {
+        let sent = false;
+        return {
+          onTick: (m: MarketSnapshot, ctx: BotContext): OrderIntent[] => {
+            for (const o of ctx.openOrders(m.instrumentId))
+              seen.push(`${o.timeInForce} post=${o.postOnly} reduce=${o.reduceOnly}`);
+            if (sent) return [];
+            sent = true;
+            return [
+              {
+                instrumentId: m.instrumentId,
+                side: OrderSide.BUY,
+                orderType: 'LIMIT',
+                price: '95.00',
+                quantity: '1',
+                postOnly: true,
+                reason: 'entry',
+              },
+            ];
+          },
+        };
+      },
+    });
+    const rows: BarRow[] = [100, 100.5, 101].map((c, i) => ({
+      time: Date.UTC(2024, 0, 1) + i * 60_000,
+      open: c,
+      high: c,
+      low: c,
+      close: c,
+      volume: 1,
+    }));
+    runBot(resting, { bars: rows, closeAtEnd: false, risk: { collar_pct: '0.5' } });
+    expect(seen).toEqual(['GTC post=true reduce=false', 'GTC post=true reduce=false']);
+  });
+});
