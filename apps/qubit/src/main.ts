@@ -1,3 +1,4 @@
+import { ModelError } from '@qubit/model';
 import { Command, InvalidArgumentError } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -107,11 +108,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-    if (
-      err instanceof UsageError ||
-      (err instanceof Error && err.name === 'ModelError') ||
-      (err instanceof Error && 'field' in err)
-    ) {
+    // A user mistake (flag, file, config value, data row) is one line naming it; anything else is a bug.
+    if (err instanceof UsageError || err instanceof ModelError) {
       console.error(`qubit: ${err.message}`);
       return 2;
     }

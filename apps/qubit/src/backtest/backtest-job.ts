@@ -16,6 +16,7 @@ import {
   SHIPPED_INSTRUMENT_SPECS,
   barIntervalNanos,
   barTypeToString,
+  parseBarType,
   instrumentFromSpec,
   isoToNanos,
   type Instrument,
@@ -206,7 +207,7 @@ export function runBacktest(
   const subs = definition.subscriptions(config);
   for (const id of [
     ...subs.instruments,
-    ...(subs.barTypes ?? []).map((b) => b.slice(0, b.indexOf('-', b.lastIndexOf('.')))),
+    ...(subs.barTypes ?? []).map((b) => parseBarType(b, 'subscriptions.barTypes').instrumentId),
   ]) {
     if (id !== prepared.instrument.id) {
       throw new UsageError(

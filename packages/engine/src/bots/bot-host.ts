@@ -7,6 +7,7 @@ import {
   Price,
   Quantity,
   barTypeToString,
+  parseBarType,
   type Bar,
   type BarType,
   type Bot,
@@ -109,7 +110,7 @@ export class BotHost<C = unknown> {
     this.instrumentSet = new Set(options.subscriptions.instruments);
     this.barTypeSet = new Set(options.subscriptions.barTypes ?? []);
     this.barInstruments = new Set(
-      [...this.barTypeSet].map((b) => b.slice(0, b.indexOf('-', b.lastIndexOf('.')))),
+      [...this.barTypeSet].map((b) => parseBarType(b, 'subscriptions.barTypes').instrumentId),
     );
     for (const id of [...this.instrumentSet, ...this.barInstruments])
       options.cache.requireInstrument(id, 'subscriptions');
