@@ -118,16 +118,28 @@ function once(data: readonly MarketData[]): { seconds: number; fills: number } {
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, fills: r.fills.length };
 }
 
+/**
+ * 20,000 events take a few milliseconds, less than V8 needs to compile the hot paths: the first runs measure
+ * the JIT, not the kernel. Five unmeasured runs warm it up (Nautilus' own figure is for compiled code), then
+ * thirty runs are timed back to back.
+ */
+const WARM_UP_RUNS = 5;
+const TIMED_RUNS = 30;
+
 export function nautilusWorkloadBench(): Figure[] {
   const data = workload();
-  const runs = [once(data), once(data), once(data), once(data), once(data)];
+  for (let i = 0; i < WARM_UP_RUNS; i++) once(data);
+  const runs: { seconds: number; fills: number }[] = [];
+  for (let i = 0; i < TIMED_RUNS; i++) {
+    runs.push(once(data));
+  }
   const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const sorted = runs.map((r) => r.seconds).sort((a, b) => a - b);
-  const median = sorted[2]!;
+  const median = sorted[TIMED_RUNS / 2]!;
   return [
     {
       bench: 'nautilus-workload',
-      figure: '10k quotes + 10k 1m bars, EMA cross (best of 5)',
+      figure: `10k quotes + 10k 1m bars, EMA cross (best of ${TIMED_RUNS}, after ${WARM_UP_RUNS} warm-up runs)`,
       value: data.length / best.seconds,
       unit: 'events/s',
       target: '≥ 1,500,000/s',
@@ -135,7 +147,7 @@ export function nautilusWorkloadBench(): Figure[] {
     },
     {
       bench: 'nautilus-workload',
-      figure: 'same, median of 5',
+      figure: `same, median of ${TIMED_RUNS}`,
       value: data.length / median,
       unit: 'events/s',
     },

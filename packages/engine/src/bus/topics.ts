@@ -31,12 +31,15 @@ export function portfolioKey(accountId: string): string {
 
 /** The key of an instrument-ordered topic: "venue:symbol" (seed 001's instrument_key). */
 export function instrumentKey(instrumentId: string): string {
+  if (instrumentId === lastInstrumentId) return lastInstrumentKey;
   let key = instrumentKeys.get(instrumentId);
   if (key === undefined) {
     const dot = instrumentId.lastIndexOf('.');
     key = `${instrumentId.slice(dot + 1)}:${instrumentId.slice(0, dot)}`;
     if (instrumentKeys.size < MAX_REMEMBERED_KEYS) instrumentKeys.set(instrumentId, key);
   }
+  lastInstrumentId = instrumentId;
+  lastInstrumentKey = key;
   return key;
 }
 
@@ -46,3 +49,5 @@ export function instrumentKey(instrumentId: string): string {
  */
 const instrumentKeys = new Map<string, string>();
 const MAX_REMEMBERED_KEYS = 10_000;
+let lastInstrumentId = '';
+let lastInstrumentKey = '';

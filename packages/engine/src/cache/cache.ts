@@ -40,6 +40,7 @@ export class Cache {
   private readonly closedRetention: number;
   private readonly closedQueue: string[] = [];
   private closedHead = 0;
+  private recent: Instrument | undefined;
   private readonly instrumentsById = new Map<string, Instrument>();
   private readonly ordersById = new Map<string, Order>();
   private readonly openOrders = new Map<string, Order>();
@@ -54,6 +55,7 @@ export class Cache {
 
   addInstrument(instrument: Instrument): void {
     this.instrumentsById.set(instrument.id, instrument);
+    this.recent = undefined;
     this.marks++;
   }
 
@@ -66,12 +68,17 @@ export class Cache {
   }
 
   instrument(id: string): Instrument | undefined {
-    return this.instrumentsById.get(id);
+    // Consecutive data are mostly of one instrument: the last one found answers without a map lookup.
+    const recent = this.recent;
+    if (recent !== undefined && recent.id === id) return recent;
+    const i = this.instrumentsById.get(id);
+    if (i !== undefined) this.recent = i;
+    return i;
   }
 
   /** Like `instrument`, but an unknown id is an error that names it. */
   requireInstrument(id: string, field = 'instrument_id'): Instrument {
-    const i = this.instrumentsById.get(id);
+    const i = this.instrument(id);
     if (!i) throw new ModelError(field, `unknown instrument ${id}`);
     return i;
   }

@@ -94,6 +94,8 @@ export class TradingNode {
   private readonly bots = new Map<string, BotHost<unknown>>();
   /** Instrument id → its simulated venue (null: none); `venues` is fixed once constructed. */
   private readonly venueByInstrument = new Map<string, SimulatedVenue | null>();
+  private recentInstrumentId = '';
+  private recentVenue: SimulatedVenue | undefined;
   /** The clock when it is a TestClock, which `process` moves with data time. */
   private readonly testClock: TestClock | undefined;
   private started = false;
@@ -235,12 +237,15 @@ export class TradingNode {
 
   /** The simulated venue that matches an instrument's orders, if any; looked up once per instrument. */
   private simulatedVenueOf(instrumentId: string): SimulatedVenue | undefined {
+    if (instrumentId === this.recentInstrumentId) return this.recentVenue;
     let venue = this.venueByInstrument.get(instrumentId);
     if (venue === undefined) {
       venue = this.venues.get(this.venueOf(instrumentId)) ?? null;
       this.venueByInstrument.set(instrumentId, venue);
     }
-    return venue ?? undefined;
+    this.recentInstrumentId = instrumentId;
+    this.recentVenue = venue ?? undefined;
+    return this.recentVenue;
   }
 
   /** The venue of an instrument id: a known instrument's own, else read from the id (which may throw). */

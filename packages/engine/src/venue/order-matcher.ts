@@ -206,16 +206,6 @@ export class OrderMatcher {
    * 1-minute and 1-hour bars of the same instrument does not fill orders twice.
    */
   onBar(bar: Bar): void {
-    const o = priceUnits(bar.open, this.priceScale, 'bar.open');
-    const h = priceUnits(bar.high, this.priceScale, 'bar.high');
-    const l = priceUnits(bar.low, this.priceScale, 'bar.low');
-    const c = priceUnits(bar.close, this.priceScale, 'bar.close');
-    if (l > h || o > h || c > h || o < l || c < l) {
-      throw new ModelError(
-        'bar',
-        `${this.instrument.id} bar is inconsistent: open ${bar.open.toString()} high ${bar.high.toString()} low ${bar.low.toString()} close ${bar.close.toString()}`,
-      );
-    }
     if (this.driver > MatchDriver.BARS) return;
     const bt = this.barType;
     if (
@@ -226,12 +216,23 @@ export class OrderMatcher {
     ) {
       return;
     }
+    const c = priceUnits(bar.close, this.priceScale, 'bar.close');
     this.barType = bar.barType;
     this.driver = MatchDriver.BARS;
     if (this.idle()) {
-      // Most bars of a backtest meet no working order: there is no path to walk.
+      // Most bars of a backtest meet no working order: there is no path to walk, and only the close is
+      // read (loaders and feeds check a bar's shape where it enters; this check guards the matching).
       this.lastU = c;
       return;
+    }
+    const o = priceUnits(bar.open, this.priceScale, 'bar.open');
+    const h = priceUnits(bar.high, this.priceScale, 'bar.high');
+    const l = priceUnits(bar.low, this.priceScale, 'bar.low');
+    if (l > h || o > h || c > h || o < l || c < l) {
+      throw new ModelError(
+        'bar',
+        `${this.instrument.id} bar is inconsistent: open ${bar.open.toString()} high ${bar.high.toString()} low ${bar.low.toString()} close ${bar.close.toString()}`,
+      );
     }
     const path = this.path;
     barPathInto(path, this.settings.barPath, o, h, l, c);

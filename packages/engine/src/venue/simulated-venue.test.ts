@@ -684,11 +684,15 @@ describe('bar-driven matching', () => {
     expect(take()).toEqual([]);
   });
 
-  it('refuses an inconsistent bar with a clear error', () => {
-    const { venue } = setup();
+  it('refuses an inconsistent bar it would match a working order against, with a clear error', () => {
+    const { venue, take } = setup();
+    venue.processBar(bar('42000.00', '42100.00', '41900.00', '42050.00'));
+    venue.submitOrder(order({ id: 'D1', type: OrderType.LIMIT, qty: '1', px: '41000.00' }));
+    take();
     expect(() => venue.processBar(bar('42000.00', '41000.00', '41900.00', '42050.00'))).toThrow(
       /bar is inconsistent/,
     );
+    expect(take()).toEqual([]);
   });
 });
 

@@ -113,6 +113,8 @@ export class SimulatedVenue implements ExecutionClient {
   private readonly outbox: OrderEvent[] = [];
   private readonly host: MatchHost;
   private sink: ExecutionReportSink | undefined;
+  /** The matcher of the last instrument looked up: consecutive data are mostly of one instrument. */
+  private recentMatcher: OrderMatcher | undefined;
   private flushing = false;
   private orderCount = 0;
   private tradeCount = 0;
@@ -573,13 +575,15 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   private matcherFor(instrumentId: string): OrderMatcher | undefined {
+    const recent = this.recentMatcher;
+    if (recent !== undefined && recent.instrument.id === instrumentId) return recent;
     const hit = this.matchers.get(instrumentId);
-    if (hit) return hit;
+    if (hit) return (this.recentMatcher = hit);
     const instrument = this.lookup(instrumentId);
     if (!instrument) return undefined;
     const m = new OrderMatcher(instrument, this.config, this.host);
     this.matchers.set(instrumentId, m);
-    return m;
+    return (this.recentMatcher = m);
   }
 
   private matcherOrThrow(instrumentId: string, field: string): OrderMatcher {
