@@ -9,6 +9,8 @@ export * from './ids/id-generator.js';
 export * from './orders/order.js';
 export * from './ports/execution-client.js';
 export * from './ports/execution-journal.js';
+export * from './ports/journal-entry.js';
+export * from './ports/venue-queries.js';
 export * from './data/bar-history.js';
 export * from './data/data-engine.js';
 export * from './bots/bot-host.js';
