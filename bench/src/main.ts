@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   backtest: async () => (await import('./backtest-bench.js')).backtestBench,
   'nautilus-workload': async () => (await import('./nautilus-workload-bench.js')).nautilusWorkloadBench,
   indicators: async () => (await import('./indicators-bench.js')).indicatorsBench,
+  store: async () => (await import('./store-bench.js')).storeBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

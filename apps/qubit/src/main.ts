@@ -6,7 +6,10 @@ import { resolve } from 'node:path';
 import { scaffoldBot, UsageError } from './commands/bot-scaffold.js';
 import { backtestCommand, type BacktestFlags } from './commands/backtest.js';
 import { BUNDLED_BOTS } from './commands/bot-registry.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { runDemo } from './commands/demo.js';
+import { tradeCommand, type TradeFlags } from './commands/trade.js';
+import { venueSimCommand, type VenueSimFlags } from './commands/venue-sim.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -71,6 +74,74 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--taker-fee <rate>', "taker fee rate replacing the instrument's")
     .action(async (o: BacktestFlags) => {
       code = await backtestCommand(o, (line) => console.log(line));
+    });
+  program
+    .command('trade')
+    .description(
+      'run a bot through the trading role (risk, durable execution, portfolio) against a remote venue such as `qubit venue sim`; recovers from the journal and reconciles with the venue on start',
+    )
+    .requiredOption('--venue-url <url>', 'the venue server, e.g. http://127.0.0.1:7070')
+    .option('--venue <name>', 'venue name of the instruments', 'BINANCE')
+    .option('--instrument <id>', 'instrument to trade (repeatable)', collect, [])
+    .option('--account <id>', 'account at the venue', 'SIM-001')
+    .option('--account-type <type>', 'CASH, MARGIN or BETTING', 'CASH')
+    .option('--balance <CUR=amount>', 'starting balance of the account (repeatable)', collect, [])
+    .requiredOption('--bot <name|path>', 'a bundled bot or a file exporting a bot definition')
+    .option('--bot-id <id>', 'the bot id (default: the bot name)')
+    .option('--set <key=value>', 'a bot config value (repeatable)', collect, [])
+    .option('--data-dir <dir>', 'embedded store directory (PGlite)', process.env.QUBIT_DATA_DIR ?? './data')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL instead of the embedded store',
+      process.env.QUBIT_DATABASE_URL,
+    )
+    .action(async (o: Omit<TradeFlags, 'instrument'> & { instrument: string[] }) => {
+      code = await tradeCommand(
+        { ...o, instrument: o.instrument.length > 0 ? o.instrument : ['BTCUSDT.BINANCE'] },
+        (line) => console.log(line),
+      );
+    });
+  program
+    .command('backup')
+    .description(
+      'write a consistent dump of the store (pg_dump for PostgreSQL, a PGlite dump for the embedded store)',
+    )
+    .option('--out <file>', 'the backup file (default: qubit-<engine>-<time> in the current directory)')
+    .option('--database-url <url>', 'PostgreSQL store', process.env.QUBIT_DATABASE_URL)
+    .option('--data-dir <dir>', 'embedded store directory (PGlite)', process.env.QUBIT_DATA_DIR ?? './data')
+    .action(async (o: { out?: string; databaseUrl?: string; dataDir: string }) => {
+      code = await backupCommand({ url: o.databaseUrl, dataDir: o.dataDir, out: o.out }, (l) =>
+        console.log(l),
+      );
+    });
+  program
+    .command('restore <file>')
+    .description('restore a backup into an empty store')
+    .option('--database-url <url>', 'PostgreSQL store', process.env.QUBIT_DATABASE_URL)
+    .option('--data-dir <dir>', 'embedded store directory (PGlite)', process.env.QUBIT_DATA_DIR ?? './data')
+    .action(async (file: string, o: { databaseUrl?: string; dataDir: string }) => {
+      code = await restoreCommand(file, { url: o.databaseUrl, dataDir: o.dataDir }, (l) => console.log(l));
+    });
+  const venueCmd = program.command('venue').description('run a venue of your own');
+  venueCmd
+    .command('sim')
+    .description(
+      'a simulated exchange in its own process: synthetic market, durable log, the remote-venue protocol',
+    )
+    .requiredOption('--data-dir <dir>', 'where the venue keeps its log and snapshot')
+    .requiredOption('--instrument <ids>', 'shipped instrument ids, comma-separated')
+    .requiredOption('--account <id>', 'the account the venue opens')
+    .option('--balance <CUR=AMOUNT>', 'a starting balance (repeatable)', collect, [])
+    .option('--account-type <type>', 'CASH or MARGIN (CASH when every instrument is spot)')
+    .option('--venue <name>', "the venue's name (the instruments' venue by default)")
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--seed <n>', 'seed of the quote walk', '1')
+    .option('--quote-interval-ms <n>', 'milliseconds between quotes', '50')
+    .option('--volatility <f>', "one step's standard deviation as a fraction of the price")
+    .option('--start-price <ID=PRICE>', "where an instrument's walk starts (repeatable)", collect, [])
+    .action(async (o: Omit<VenueSimFlags, 'instruments'> & { instrument: string }) => {
+      code = await venueSimCommand({ ...o, instruments: o.instrument }, (line) => console.log(line));
     });
   const bot = program.command('bot').description('write and test bots');
   bot

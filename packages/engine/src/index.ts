@@ -29,3 +29,4 @@ export * from './node/event-recorder.js';
 export * from './node/trading-node.js';
 export * from './backtest/merge-streams.js';
 export * from './backtest/backtest-engine.js';
+export * from './recovery/index.js';

@@ -1,1 +1,29 @@
-export {};
+// The system of record: one schema on PGlite (embedded) and PostgreSQL/TimescaleDB, the durable journal,
+// the repositories, batched market-data writes and backups.
+export * from './sql-client.js';
+export * from './pglite-client.js';
+export * from './postgres-client.js';
+export * from './store-error.js';
+export * from './bot-uuid.js';
+export * from './sql-values.js';
+export * from './migrations/migration.js';
+export * from './migrations/migrations.js';
+export * from './migrations/migrate.js';
+export * from './migrations/schema-too-new-error.js';
+export * from './order-row-status.js';
+export * from './journal-decode-error.js';
+export * from './store-journal.js';
+export * from './orders-repository.js';
+export * from './positions-repository.js';
+export * from './account-states-repository.js';
+export * from './store-key-value-state.js';
+export * from './reconciliations-repository.js';
+export * from './bots-repository.js';
+export * from './instruments-repository.js';
+export * from './audit-log-repository.js';
+export * from './users-repository.js';
+export * from './secret-key.js';
+export * from './accounts-repository.js';
+export * from './store.js';
+export * from './market-data-writer.js';
+export * from './backup/index.js';

@@ -1,6 +1,8 @@
 import {
+  ModelError,
   OrderStatus,
   RejectReason,
+  describe,
   parseInstrumentId,
   type CancelAllOrders,
   type CancelOrder,
@@ -21,6 +23,7 @@ import type { IdGenerator } from '../ids/id-generator.js';
 import { Order } from '../orders/order.js';
 import type { ExecutionClient } from '../ports/execution-client.js';
 import type { ExecutionJournal } from '../ports/execution-journal.js';
+import type { JournalEntry } from '../ports/journal-entry.js';
 import { BoundedMap } from './bounded-map.js';
 import type { ExecutionAnomaly } from './execution-anomaly.js';
 
@@ -45,6 +48,19 @@ export interface ExecutionEngineOptions {
 
 /** What a kill switch or an operator asks `cancelAll` for: every field but the scope is filled in. */
 export type CancelAllScope = Omit<CancelAllOrders, 'type' | 'commandId' | 'tsInit'>;
+
+/**
+ * What replaying one journal entry did: `applied` (an order created or changed, a command remembered),
+ * `duplicate` (already applied: a journal may hold a repeat), or `refused` with the reason (an event for
+ * an order never initialized, an illegal transition), which changed nothing.
+ */
+export type ReplayOutcome =
+  | { readonly kind: 'applied'; readonly order?: Order }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+const REPLAY_APPLIED: ReplayOutcome = Object.freeze({ kind: 'applied' });
+const REPLAY_DUPLICATE: ReplayOutcome = Object.freeze({ kind: 'duplicate' });
 
 /** One unit of work; a promise only when an asynchronous journal is involved. */
 type Step = void | Promise<void>;
@@ -117,6 +133,11 @@ export class ExecutionEngine {
     client.connect((event) => this.onReport(client.venue, event));
   }
 
+  /** True when a client for `venue` is registered. */
+  hasClient(venue: string): boolean {
+    return this.clients.has(venue);
+  }
+
   /** Subscribes to the bus. Calling it again does nothing. */
   start(): void {
     if (this.unsubscribes.length > 0) return;
@@ -184,6 +205,146 @@ export class ExecutionEngine {
 
   private onReport(venue: string, event: OrderEvent): void {
     this.schedule(event, false, this.report, venue, event, undefined);
+  }
+
+  // ---- recovery -------------------------------------------------------------------------------
+
+  /**
+   * Rebuilds order state from one journal entry, as it was when the entry was journaled, without
+   * journaling it again, publishing it or calling any venue: for `TradingNode.restore` on a fresh engine,
+   * entries in journal order. A command is remembered as carried out (its redelivery changes nothing);
+   * a ModifyOrder or CancelOrder leaves its order PENDING_UPDATE / PENDING_CANCEL as it did live, until
+   * the venue's answer (journaled after it, or found by reconciliation) comes.
+   */
+  replay(entry: JournalEntry): ReplayOutcome {
+    if (entry === null || typeof entry !== 'object' || typeof entry.type !== 'string') {
+      return { kind: 'refused', reason: `not a journal entry: ${describe(entry)}` };
+    }
+    if (COMMAND_TYPES.has(entry.type)) return this.replayCommand(entry as TradingCommand);
+    const event = entry as OrderEvent;
+    if (!ORDER_EVENT_TYPES.has(event.type) || typeof event.clientOrderId !== 'string') {
+      return { kind: 'refused', reason: `${String(event.type)} is neither a command nor an order event` };
+    }
+    const order = this.cache.order(event.clientOrderId);
+    if (event.type === 'OrderInitialized') {
+      if (order) {
+        return order.events[0]!.eventId === event.eventId
+          ? REPLAY_DUPLICATE
+          : { kind: 'refused', reason: `order ${event.clientOrderId} is initialized a second time` };
+      }
+      const created = new Order(event);
+      this.cache.addOrder(created);
+      return { kind: 'applied', order: created };
+    }
+    if (!order) {
+      return {
+        kind: 'refused',
+        reason: `${event.type} for order ${event.clientOrderId}, which was never initialized`,
+      };
+    }
+    if (isRepeat(order, event)) return REPLAY_DUPLICATE;
+    const result = order.apply(event);
+    if (result.kind === 'duplicate') return REPLAY_DUPLICATE;
+    if (result.kind === 'illegal') return { kind: 'refused', reason: result.reason };
+    this.cache.orderUpdated(order);
+    return { kind: 'applied', order };
+  }
+
+  private replayCommand(command: TradingCommand): ReplayOutcome {
+    if (typeof command.commandId !== 'string' || command.commandId.length === 0) {
+      return { kind: 'refused', reason: `${command.type} has no commandId` };
+    }
+    if (this.processed.has(command.commandId)) return REPLAY_DUPLICATE;
+    if (command.type === 'CancelAllOrders') {
+      this.processed.set(command.commandId, true);
+      return REPLAY_APPLIED;
+    }
+    const order = this.cache.order(command.clientOrderId);
+    if (!order) {
+      return {
+        kind: 'refused',
+        reason: `${command.type} ${command.commandId} for order ${command.clientOrderId}, which was never initialized`,
+      };
+    }
+    if (command.type === 'SubmitOrder') {
+      const creator = this.creators.get(order.clientOrderId);
+      if (creator !== undefined && creator !== command.commandId) {
+        return {
+          kind: 'refused',
+          reason: `SubmitOrder ${command.commandId} reuses client order id ${order.clientOrderId} of command ${creator}`,
+        };
+      }
+      this.creators.set(order.clientOrderId, command.commandId);
+    } else if (command.type === 'CancelOrder' && order.status === OrderStatus.INITIALIZED) {
+      // Live, a cancel of an order never submitted closes it with an OrderRejected, journaled next.
+    } else {
+      const marked = command.type === 'ModifyOrder' ? order.markPendingUpdate() : order.markPendingCancel();
+      if (marked.kind === 'illegal') return { kind: 'refused', reason: marked.reason };
+      this.cache.orderUpdated(order);
+    }
+    this.processed.set(command.commandId, true);
+    return { kind: 'applied', order };
+  }
+
+  /**
+   * Takes an event reconciliation inferred from the venue's answers (it must say `reconciliation: true`)
+   * through the report path: journaled first, then applied and published exactly like a live report,
+   * repeats dropped. Unlike a venue report it may also be an OrderInitialized (an order adopted from the
+   * venue) or an OrderSubmitted (of such an order). Runs in order behind pending work; `whenIdle`
+   * resolves once it is done. A report refused (unknown order, illegal transition) is an anomaly.
+   */
+  applyReconciliation(venue: string, event: OrderEvent): void {
+    if (typeof venue !== 'string' || !this.clients.has(venue)) {
+      throw new ModelError('venue', `no execution client for venue ${String(venue)} is registered`);
+    }
+    if (event === null || typeof event !== 'object' || !ORDER_EVENT_TYPES.has(event.type)) {
+      throw new ModelError('event', `expected an order event, got ${describe(event)}`);
+    }
+    if (event.reconciliation !== true) {
+      throw new ModelError(
+        'event.reconciliation',
+        `${event.type} for ${String(event.clientOrderId)} is not marked reconciliation: true`,
+      );
+    }
+    this.schedule(event, false, this.reconciled, venue, event, undefined);
+  }
+
+  private reconciled(venue: string, event: OrderEvent): Step {
+    if (event.type === 'OrderInitialized') {
+      const existing = this.cache.order(event.clientOrderId);
+      if (existing) {
+        if (existing.events[0]!.eventId !== event.eventId) {
+          this.anomaly(
+            contextOf(event),
+            `cannot adopt ${event.clientOrderId} from ${venue}: an order of that id already exists`,
+          );
+        }
+        return;
+      }
+      if (parseInstrumentId(event.instrumentId).venue !== venue) {
+        this.anomaly(contextOf(event), `cannot adopt an order of ${event.instrumentId} from ${venue}`);
+        return;
+      }
+      return afterCall(this.journal.recordEvent(event), this, this.adopt, event, undefined, undefined);
+    }
+    if (event.type === 'OrderSubmitted') {
+      const order = this.cache.order(event.clientOrderId);
+      if (!order) {
+        this.anomaly(
+          contextOf(event),
+          `OrderSubmitted (reconciliation) for unknown order ${event.clientOrderId}`,
+        );
+        return;
+      }
+      return this.process(order, event, Topic.ORDERS_PLACED);
+    }
+    return this.report(venue, event);
+  }
+
+  private adopt(init: OrderInitialized): Step {
+    // Another adoption of the same id may have been queued behind the journal write.
+    if (this.cache.order(init.clientOrderId)) return;
+    this.cache.addOrder(new Order(init));
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -707,3 +868,18 @@ function asCommand(message: BusMessage, topic: string): TradingCommand {
   }
   return command;
 }
+
+const ORDER_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'OrderInitialized',
+  'OrderDenied',
+  'OrderSubmitted',
+  'OrderAccepted',
+  'OrderRejected',
+  'OrderModified',
+  'OrderModifyRejected',
+  'OrderCanceled',
+  'OrderCancelRejected',
+  'OrderExpired',
+  'OrderTriggered',
+  'OrderFilled',
+]);

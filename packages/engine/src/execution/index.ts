@@ -16,4 +16,5 @@ export {
   ExecutionGroup,
   type CancelAllScope,
   type ExecutionEngineOptions,
+  type ReplayOutcome,
 } from './execution-engine.js';

@@ -26,6 +26,10 @@ import { IdGenerator } from '../ids/id-generator.js';
 import { Portfolio, type AccountRegistration } from '../portfolio/portfolio.js';
 import type { ExecutionClient } from '../ports/execution-client.js';
 import { InMemoryJournal, type ExecutionJournal } from '../ports/execution-journal.js';
+import type { JournalEntry } from '../ports/journal-entry.js';
+import { restoreFromJournal } from '../recovery/journal-restore.js';
+import { RecoveryMarks } from '../recovery/recovery-marks.js';
+import type { RestoreSummary } from '../recovery/restore-summary.js';
 import { RiskEngine } from '../risk/risk-engine.js';
 import type { RiskConfig } from '../risk/risk-limits.js';
 import { SimulatedVenue } from '../venue/simulated-venue.js';
@@ -91,7 +95,12 @@ export class TradingNode {
   readonly journal: ExecutionJournal;
   readonly orderIds: ClientOrderIdGenerator;
   readonly venues = new Map<string, SimulatedVenue>();
+  /** The prefix of `ids`. */
+  readonly idPrefix: string;
+  /** Synthetic trade ids issued by reconciliation, continued across restarts (see RecoveryMarks). */
+  readonly recoveryMarks = new RecoveryMarks();
   private readonly bots = new Map<string, BotHost<unknown>>();
+  private readonly botAccounts = new Map<string, AccountId>();
   /** Instrument id → its simulated venue (null: none); `venues` is fixed once constructed. */
   private readonly venueByInstrument = new Map<string, SimulatedVenue | null>();
   private recentInstrumentId = '';
@@ -99,6 +108,8 @@ export class TradingNode {
   /** The clock when it is a TestClock, which `process` moves with data time. */
   private readonly testClock: TestClock | undefined;
   private started = false;
+  private kernelStarted = false;
+  private restored = false;
 
   constructor(options: TradingNodeOptions) {
     this.bus = options.bus ?? new MessageBus();
@@ -106,7 +117,8 @@ export class TradingNode {
     this.clock = options.clock;
     this.testClock = options.clock instanceof TestClock ? options.clock : undefined;
     this.traderId = TraderId(options.traderId, 'trader_id');
-    this.ids = new IdGenerator(options.idPrefix ?? 'Q');
+    this.idPrefix = options.idPrefix ?? 'Q';
+    this.ids = new IdGenerator(this.idPrefix);
     this.journal = options.journal ?? new InMemoryJournal();
     for (const i of options.instruments) this.cache.addInstrument(i);
     this.data = new DataEngine({ bus: this.bus, cache: this.cache, barHistory: options.barHistory });
@@ -139,7 +151,10 @@ export class TradingNode {
         clock: this.clock,
         ids: this.ids,
         instruments: (id) => this.cache.instrument(id),
-        config: options.simulatedVenues?.[venue],
+        // A venue simulated inside the node lives and dies with it, so no reconciliation asks it about
+        // orders it closed before a restart: by default it remembers none (keeping them would only load
+        // the collector of a long backtest). Set closedOrderMemory to query it with SimulatedVenueQueries.
+        config: { closedOrderMemory: 0, ...options.simulatedVenues?.[venue] },
       });
       this.venues.set(venue, sim);
       this.execution.registerClient(sim);
@@ -150,10 +165,59 @@ export class TradingNode {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.startKernel();
+    for (const b of this.bots.values()) b.start();
+  }
+
+  /**
+   * Starts the kernel's consumers without any bot: what reconciliation needs (its fills must reach the
+   * portfolio) before the bots it may block are started. `start` calls it; calling it again does nothing.
+   */
+  startKernel(): void {
+    if (this.kernelStarted) return;
+    this.kernelStarted = true;
     this.portfolio.start();
     this.risk.start();
     this.execution.start();
-    for (const b of this.bots.values()) b.start();
+  }
+
+  /**
+   * Rebuilds the node from its journal after a restart, before `start()` and before any bot: orders in
+   * the cache (an order whose outcome was never journaled stays in flight, SUBMITTED or pending, for
+   * reconciliation to resolve), positions and balances in the portfolio, the commands carried out (a
+   * redelivery changes nothing), and the id generators past every id the journal holds. Nothing is
+   * journaled again and no venue is called. Bad entries are reported in the summary's anomalies and
+   * skipped; calling it on a node that has started, has orders or was restored already is an error.
+   */
+  restore(entries: readonly JournalEntry[]): RestoreSummary {
+    if (!Array.isArray(entries)) {
+      throw new Error(`TradingNode.restore: expected an array of journal entries, got ${typeof entries}`);
+    }
+    if (this.kernelStarted) throw new Error('TradingNode.restore: the node has already started');
+    if (this.restored) throw new Error('TradingNode.restore: the node has already been restored');
+    if (this.cache.countOpen() > 0 || this.cache.orders().length > 0) {
+      throw new Error('TradingNode.restore: the node already has orders; restore a fresh node');
+    }
+    this.restored = true;
+    return restoreFromJournal(
+      {
+        cache: this.cache,
+        execution: this.execution,
+        portfolio: this.portfolio,
+        ids: this.ids,
+        idPrefix: this.idPrefix,
+        orderIds: this.orderIds,
+        marks: this.recoveryMarks,
+      },
+      entries,
+    );
+  }
+
+  /** The bots added to this node that trade `accountId`. */
+  botsOf(accountId: string): BotId[] {
+    const out: BotId[] = [];
+    for (const [botId, a] of this.botAccounts) if (a === accountId) out.push(botId as BotId);
+    return out;
   }
 
   addBot<C>(o: AddBotOptions<C>): BotHost<C> {
@@ -183,6 +247,7 @@ export class TradingNode {
       recordSubmitted: o.recordSubmitted,
     });
     this.bots.set(botId, host as BotHost<unknown>);
+    this.botAccounts.set(botId, accountId);
     if (this.started) host.start();
     return host;
   }

@@ -27,7 +27,12 @@ function portfolioChanged(h: RiskHarness, accountId = 'cash', botId = 'b1'): voi
   h.bus.publish(Topic.PORTFOLIO_UPDATED, accountId, { type: 'PositionChanged', accountId, botId } as never);
 }
 
-function venueEvent(h: RiskHarness, type: 'OrderRejected' | 'OrderAccepted', eventId: string): void {
+function venueEvent(
+  h: RiskHarness,
+  type: 'OrderRejected' | 'OrderAccepted',
+  eventId: string,
+  reconciliation?: boolean,
+): void {
   const base = {
     traderId: TraderId('QUBIT-001'),
     accountId: AccountId('cash'),
@@ -38,6 +43,7 @@ function venueEvent(h: RiskHarness, type: 'OrderRejected' | 'OrderAccepted', eve
     eventId,
     tsEvent: h.clock.now(),
     tsInit: h.clock.now(),
+    ...(reconciliation ? { reconciliation } : {}),
   };
   const event: OrderRejected | OrderAccepted =
     type === 'OrderRejected'
@@ -176,6 +182,19 @@ describe('circuit breakers', () => {
       cause: 'consecutive_rejects',
       reason: '3 consecutive venue rejections for bot:b1 (limit 3)',
     });
+  });
+
+  it('does not count rejections inferred by reconciliation after a restart', () => {
+    const h = new RiskHarness({
+      bots: { b1: { rejectBreaker: { consecutive: 2, action: TradingState.HALTED } } },
+    });
+    venueEvent(h, 'OrderRejected', 'r1', true);
+    venueEvent(h, 'OrderRejected', 'r2', true);
+    venueEvent(h, 'OrderRejected', 'r3', true);
+    expect(h.engine.tradingState(b1)).toBe(TradingState.ACTIVE);
+    venueEvent(h, 'OrderRejected', 'r4');
+    venueEvent(h, 'OrderRejected', 'r5');
+    expect(h.engine.tradingState(b1)).toBe(TradingState.HALTED);
   });
 
   it('counts a redelivered rejection once', () => {

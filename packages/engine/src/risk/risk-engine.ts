@@ -264,7 +264,15 @@ export class RiskEngine {
   private onOrderEvent(message: BusMessage): void {
     const t = message.type;
     if (t !== 'OrderRejected' && t !== 'OrderAccepted' && t !== 'OrderFilled') return;
-    const m = message as { eventId?: unknown; accountId?: unknown; botId?: unknown };
+    const m = message as {
+      eventId?: unknown;
+      accountId?: unknown;
+      botId?: unknown;
+      reconciliation?: unknown;
+    };
+    // What reconciliation infers after a restart (an order that never reached the venue) says nothing about
+    // how the venue treats this bot's orders now: it must not trip the consecutive-reject breaker.
+    if (m.reconciliation === true) return;
     // Only a rejection counts towards a breaker, so only a rejection must not count twice; a reset is idempotent.
     if (t === 'OrderRejected' && typeof m.eventId === 'string' && !this.seenEvents.add(m.eventId)) return;
     const accountId = typeof m.accountId === 'string' ? m.accountId : undefined;

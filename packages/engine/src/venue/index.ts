@@ -1,5 +1,26 @@
 // The SimulatedVenue: a matching engine behind the ExecutionClient port, for backtests and paper trading.
-export { SimulatedVenue, type SimulatedVenueOptions, type VenueOrderReport } from './simulated-venue.js';
+export {
+  SimulatedVenue,
+  type SimulatedOrderStatus,
+  type SimulatedVenueOptions,
+  type VenueOrderReport,
+} from './simulated-venue.js';
+export { SimulatedVenueQueries } from './simulated-venue-queries.js';
+export {
+  SIMULATED_VENUE_STATE_FORMAT,
+  SIMULATED_VENUE_STATE_VERSION,
+  simulatedVenueStateFromJson,
+  simulatedVenueStateToJson,
+  type BookLevelState,
+  type ClosedOrderState,
+  type MatchDriverName,
+  type MatcherState,
+  type PendingCommandState,
+  type SimulatedVenueCounters,
+  type SimulatedVenueState,
+  type WorkingOrderState,
+} from './simulated-venue-state.js';
+export type { ClosedStatus } from './sim-order.js';
 export {
   DEFAULT_SIMULATED_VENUE_CONFIG,
   resolveVenueConfig,

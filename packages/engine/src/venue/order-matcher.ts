@@ -48,6 +48,25 @@ export interface MatcherSettings {
 export const MatchDriver = { NONE: 0, BARS: 1, TRADES: 2, QUOTES: 3, BOOK: 4 } as const;
 export type MatchDriver = (typeof MatchDriver)[keyof typeof MatchDriver];
 
+/** Where a working order waits in its matcher: a limit or stop list, or neither (a taker waiting for a print). */
+export type RestingKind = 'limit' | 'stop' | 'none';
+
+/**
+ * What a matcher must remember to continue exactly where another left off, in instrument units: the
+ * working orders themselves are the venue's, named here by client order id.
+ */
+export interface MatcherSnapshot {
+  readonly driver: MatchDriver;
+  readonly barType: BarType | undefined;
+  readonly lastU: bigint | undefined;
+  /** Book levels best first, [price units, size units]; a size of UNLIMITED is a quote without depth. */
+  readonly bids: readonly (readonly [bigint, bigint])[];
+  readonly asks: readonly (readonly [bigint, bigint])[];
+  readonly takers: readonly string[];
+  readonly immediate: readonly string[];
+  readonly fresh: readonly string[];
+}
+
 /**
  * The matching engine of one instrument.
  *
@@ -164,6 +183,50 @@ export class OrderMatcher {
       const i = this.immediate.indexOf(o);
       if (i >= 0) this.immediate.splice(i, 1);
     }
+  }
+
+  /** Which list `o` rests in (for a venue exporting its state). */
+  restingKind(o: SimOrder): RestingKind {
+    const w = o.where;
+    if (w === null) return 'none';
+    return w === this.buyLimits || w === this.sellLimits ? 'limit' : 'stop';
+  }
+
+  /** Puts a restored working order back in its list; takers are put back by `restore`. */
+  rest(o: SimOrder, kind: RestingKind): void {
+    if (kind === 'limit') (o.isBuy ? this.buyLimits : this.sellLimits).insert(o);
+    else if (kind === 'stop') (o.isBuy ? this.buyStops : this.sellStops).insert(o);
+  }
+
+  snapshot(): MatcherSnapshot {
+    const id = (o: SimOrder): string => o.cmd.clientOrderId;
+    return {
+      driver: this.driver,
+      barType: this.barType,
+      lastU: this.lastU,
+      bids: this.book.bids.levels.map((l) => [l.px, l.size] as const),
+      asks: this.book.asks.levels.map((l) => [l.px, l.size] as const),
+      takers: this.takers.filter((o) => o.open).map(id),
+      immediate: this.immediate.filter((o) => o.open).map(id),
+      fresh: this.fresh.filter((o) => o.open).map(id),
+    };
+  }
+
+  /**
+   * Takes over a snapshot of another matcher of the same instrument, after the working orders were
+   * put back with `rest`. `order` resolves a client order id to the restored working order.
+   */
+  restore(s: MatcherSnapshot, order: (clientOrderId: string, list: string) => SimOrder): void {
+    this.driver = s.driver;
+    this.barType = s.barType;
+    this.lastU = s.lastU;
+    this.book.clear();
+    for (const [px, size] of s.bids) this.book.bids.set(px, size);
+    for (const [px, size] of s.asks) this.book.asks.set(px, size);
+    this.takers = s.takers.map((id) => order(id, 'takers'));
+    this.immediate = s.immediate.map((id) => order(id, 'immediate'));
+    this.fresh.length = 0;
+    for (const id of s.fresh) this.fresh.push(order(id, 'fresh'));
   }
 
   // ---- market data -------------------------------------------------------------------------

@@ -7,9 +7,24 @@ import {
   type Price,
   type Quantity,
   type SubmitOrder,
+  type UnixNanos,
   type VenueOrderId,
 } from '@qubit/model';
 import type { PositionEntry } from './position-ledger.js';
+
+/** The final states the venue remembers of the orders it closed. */
+export type ClosedStatus = 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
+
+/**
+ * An order the venue refused on arrival, remembered so that `fetchOrder` can tell "rejected" from
+ * "never received". It is given a venue order id of its own kind (`SIM-<venue>-R<n>`), as venues that
+ * number rejected orders do; no event carries it.
+ */
+export interface RejectedOrder {
+  readonly cmd: SubmitOrder;
+  readonly venueOrderId: VenueOrderId;
+  readonly closedAs: 'REJECTED';
+}
 
 /** A list an order can rest in (SortedOrders); declared here so that the two files do not import each other. */
 export interface RestingList {
@@ -42,9 +57,16 @@ export class SimOrder {
    */
   takerOnArrival = false;
   open = true;
+  /** Σ price units × quantity units of its fills: the average fill price, exactly, for order queries. */
+  costU = 0n;
+  /** How it ended, once closed: what `fetchOrder` answers for it. */
+  closedAs: ClosedStatus | undefined;
   /** The sorted list this order rests in, if any. */
   where: RestingList | null = null;
   expiryTimer: string | undefined;
+  /** When its DAY or GTD expiry timer fires, and the venue's count of timers when it was set (their order). */
+  expireAt: UnixNanos | undefined;
+  expirySeq = 0;
 
   constructor(
     readonly cmd: SubmitOrder,

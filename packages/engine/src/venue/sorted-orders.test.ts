@@ -14,11 +14,12 @@ import {
   type VenueOrderId,
 } from '@qubit/model';
 import { describe, expect, it } from 'vitest';
+import { PositionLedger } from './position-ledger.js';
 import { SimOrder } from './sim-order.js';
 import { SortedOrders } from './sorted-orders.js';
 
 const BTC = instrumentFromSpec(BTCUSDT_BINANCE);
-const POSITION = { accountId: AccountId('A'), instrumentId: BTC.id, net: 0n, scale: 5 };
+const POSITION = new PositionLedger().entry(AccountId('A'), BTC);
 
 function simOrder(id: string, seq: number, px: bigint, side: OrderSide = OrderSide.BUY): SimOrder {
   const cmd = {

@@ -28,6 +28,8 @@ describe('resolveVenueConfig', () => {
     [{ enforceRules: 'yes' as unknown as boolean }, 'config.enforceRules'],
     [{ barVolumeShare: Decimal.parse('1.5') }, 'config.barVolumeShare'],
     [{ feeOverride: { maker: 0.001 as unknown as Decimal } }, 'config.feeOverride.maker'],
+    [{ closedOrderMemory: -1 }, 'config.closedOrderMemory'],
+    [{ closedOrderMemory: 1.5 }, 'config.closedOrderMemory'],
   ])('names the bad field %#', (partial, field) => {
     expect(() => resolveVenueConfig(partial)).toThrow(field);
   });

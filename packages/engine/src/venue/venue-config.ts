@@ -49,6 +49,11 @@ export interface SimulatedVenueConfig {
   readonly barVolumeShare: Decimal | undefined;
   /** [true] Keep every fill for `fills()`; turn off for very long runs that only need the events. */
   readonly keepFills: boolean;
+  /**
+   * [100 000] How many closed orders (filled, canceled, expired, rejected) the venue remembers for
+   * `orderStatus` (fetchOrder), oldest forgotten first; 0 remembers none.
+   */
+  readonly closedOrderMemory: number;
 }
 
 export const DEFAULT_SIMULATED_VENUE_CONFIG: SimulatedVenueConfig = Object.freeze({
@@ -62,6 +67,7 @@ export const DEFAULT_SIMULATED_VENUE_CONFIG: SimulatedVenueConfig = Object.freez
   bookLevelsFromQuotes: true,
   barVolumeShare: undefined,
   keepFills: true,
+  closedOrderMemory: 100_000,
 });
 
 /** Fills in the defaults and checks every given field; errors name the field (`config.latencyNs`). */
@@ -83,6 +89,12 @@ export function resolveVenueConfig(partial: Partial<SimulatedVenueConfig> = {}):
     throw new ModelError(
       'config.slippageTicks',
       `must be a non-negative integer, got ${String(c.slippageTicks)}`,
+    );
+  }
+  if (!Number.isSafeInteger(c.closedOrderMemory) || c.closedOrderMemory < 0) {
+    throw new ModelError(
+      'config.closedOrderMemory',
+      `must be a non-negative integer, got ${String(c.closedOrderMemory)}`,
     );
   }
   if (c.feeOverride !== undefined) {

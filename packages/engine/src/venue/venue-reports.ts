@@ -28,10 +28,17 @@ import type { IdGenerator } from '../ids/id-generator.js';
  * out keep one allocation per event and a stable shape for V8.
  */
 export class VenueReports {
+  /** The last event id drawn: a venue restored from its state continues the IdGenerator after it. */
+  lastEventId: string | undefined;
+
   constructor(
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  private nextId(): string {
+    return (this.lastEventId = this.ids.id());
+  }
 
   accepted(o: OrderOwner, venueOrderId: VenueOrderId): OrderAccepted {
     const ts = this.clock.now();
@@ -43,7 +50,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       venueOrderId,
@@ -60,7 +67,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       reasonCode,
@@ -88,7 +95,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       venueOrderId,
@@ -118,7 +125,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       venueOrderId,
@@ -138,7 +145,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       reasonCode,
@@ -156,7 +163,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       venueOrderId,
@@ -173,7 +180,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       reasonCode,
@@ -191,7 +198,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       venueOrderId,
@@ -208,7 +215,7 @@ export class VenueReports {
       strategyId: o.strategyId,
       instrumentId: o.instrumentId,
       clientOrderId: o.clientOrderId,
-      eventId: this.ids.id(),
+      eventId: this.nextId(),
       tsEvent: ts,
       tsInit: ts,
       venueOrderId,

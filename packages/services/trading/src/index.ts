@@ -1,1 +1,3 @@
-export {};
+export * from './gated-venue.js';
+export * from './store-projection.js';
+export * from './trading-service.js';

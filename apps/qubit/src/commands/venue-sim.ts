@@ -1,0 +1,188 @@
+import {
+  AccountType,
+  AccountTypeValues,
+  Currencies,
+  InstrumentKind,
+  Money,
+  SHIPPED_INSTRUMENT_SPECS,
+  instrumentFromSpec,
+  type Currency,
+  type Instrument,
+} from '@qubit/model';
+import { startVenueSim } from '@qubit/service-venue-sim';
+import { UsageError } from './bot-scaffold.js';
+
+export interface VenueSimFlags {
+  readonly port?: number | string;
+  readonly host?: string;
+  readonly dataDir: string;
+  /** The venue's name; the instruments' venue when absent. */
+  readonly venue?: string;
+  /** Ids of shipped instruments, comma-separated (or one per entry). */
+  readonly instruments: string | readonly string[];
+  readonly account: string;
+  /** CASH or MARGIN; CASH when every instrument is spot, MARGIN otherwise. */
+  readonly accountType?: string;
+  /** Starting balances, "USDT=1000000" (repeatable). */
+  readonly balance?: readonly string[];
+  readonly seed?: number | string;
+  readonly quoteIntervalMs?: number | string;
+  /** Step volatility of the walk as a fraction of the price. */
+  readonly volatility?: number | string;
+  /** Where an instrument's walk starts, "BTCUSDT.BINANCE=60000" (repeatable; shipped defaults otherwise). */
+  readonly startPrice?: readonly string[];
+}
+
+export interface VenueSimRunOptions {
+  /** Stops the venue like SIGINT does (tests); the process signals are used when absent. */
+  readonly signal?: AbortSignal;
+  /** Where warnings go (stderr by default, so that stdout's first line stays the address). */
+  readonly warn?: (line: string) => void;
+}
+
+/** Where each shipped instrument's walk starts unless --start-price says otherwise. */
+const DEFAULT_START_PRICES: Readonly<Record<string, string>> = {
+  'BTCUSDT.BINANCE': '60000',
+  'BTCUSDT-PERP.BINANCE': '60000',
+  'ETHUSDT.BINANCE': '3000',
+  'VN30F1M.HNX': '1300',
+};
+
+/**
+ * `qubit venue sim`: a simulated exchange in its own process, with its own durable log in --data-dir and its
+ * own synthetic market, serving the remote-venue protocol (docs/venue-sim.md). Prints
+ * `venue sim listening on http://HOST:PORT` as its first line, runs until SIGINT/SIGTERM (or `signal`), then
+ * closes cleanly and returns 0. Restarted on the same --data-dir it carries on where it stopped.
+ */
+export async function venueSimCommand(
+  flags: VenueSimFlags,
+  print: (line: string) => void,
+  run: VenueSimRunOptions = {},
+): Promise<number> {
+  const instruments = parseInstruments(flags.instruments);
+  const venue = flags.venue ?? instruments[0]!.venue;
+  const accountType = parseAccountType(flags.accountType, instruments);
+  const balances = (flags.balance ?? []).map((b, i) => parseBalance(b, i, instruments));
+  const startPrice: Record<string, string> = {};
+  for (const inst of instruments) {
+    const p = DEFAULT_START_PRICES[inst.id];
+    if (p !== undefined) startPrice[inst.id] = p;
+  }
+  for (const entry of flags.startPrice ?? []) {
+    const [id, price] = splitPair(entry, '--start-price', 'INSTRUMENT=PRICE');
+    if (!instruments.some((i) => i.id === id)) {
+      throw new UsageError(
+        `--start-price: ${id} is not one of the venue's instruments (${instruments.map((i) => i.id).join(', ')})`,
+      );
+    }
+    startPrice[id] = price;
+  }
+  const running = await startVenueSim({
+    host: flags.host ?? '127.0.0.1',
+    port: integer(flags.port ?? 0, '--port'),
+    dataDir: flags.dataDir,
+    venue,
+    instruments,
+    accounts: [{ accountId: flags.account, accountType, balances }],
+    market: {
+      seed: integer(flags.seed ?? 1, '--seed'),
+      startPrice,
+      quoteIntervalMs: integer(flags.quoteIntervalMs ?? 50, '--quote-interval-ms'),
+      ...(flags.volatility !== undefined ? { volatility: fraction(flags.volatility, '--volatility') } : {}),
+    },
+    log: run.warn ?? ((line) => console.error(line)),
+  });
+  print(`venue sim listening on ${running.url}`);
+  await stopRequested(run.signal);
+  await running.close();
+  const s = running.stats();
+  print(
+    `venue sim stopped: ${s.submits} orders received, ${s.fills} fills, ${s.duplicateSubmits.length} duplicate submits`,
+  );
+  return 0;
+}
+
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  if (signal) {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function parseInstruments(value: string | readonly string[]): Instrument[] {
+  const ids = (typeof value === 'string' ? [value] : [...(value ?? [])])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  if (ids.length === 0)
+    throw new UsageError('--instrument: name at least one instrument, e.g. BTCUSDT.BINANCE');
+  const known = SHIPPED_INSTRUMENT_SPECS.map((s) => s.id);
+  const instruments = ids.map((id) => {
+    const spec = SHIPPED_INSTRUMENT_SPECS.find((s) => s.id === id);
+    if (!spec) throw new UsageError(`--instrument: ${id} is not a shipped instrument (${known.join(', ')})`);
+    return instrumentFromSpec(spec);
+  });
+  const venues = new Set(instruments.map((i) => i.venue));
+  if (venues.size > 1)
+    throw new UsageError(`--instrument: one venue per process, got ${[...venues].join(' and ')}`);
+  return instruments;
+}
+
+function parseAccountType(value: string | undefined, instruments: readonly Instrument[]): AccountType {
+  if (value === undefined) {
+    return instruments.every((i) => i.kind === InstrumentKind.SPOT) ? AccountType.CASH : AccountType.MARGIN;
+  }
+  const upper = value.toUpperCase();
+  const found = AccountTypeValues.find((t) => t === upper);
+  if (!found)
+    throw new UsageError(`--account-type: "${value}" is not one of ${AccountTypeValues.join(', ')}`);
+  return found;
+}
+
+function parseBalance(entry: string, index: number, instruments: readonly Instrument[]): Money {
+  const [code, amount] = splitPair(entry, `--balance #${index + 1}`, 'CURRENCY=AMOUNT');
+  const currency = currencyOf(code, instruments);
+  if (!currency) {
+    throw new UsageError(
+      `--balance #${index + 1}: ${code} is not a currency of the venue's instruments or the model`,
+    );
+  }
+  return Money.of(amount, currency, `--balance ${code}`);
+}
+
+function currencyOf(code: string, instruments: readonly Instrument[]): Currency | undefined {
+  for (const i of instruments) {
+    for (const c of [i.baseCurrency, i.quoteCurrency, i.settlementCurrency]) if (c.code === code) return c;
+  }
+  return (Currencies as Record<string, Currency | undefined>)[code];
+}
+
+function splitPair(entry: string, flag: string, shape: string): [string, string] {
+  const eq = typeof entry === 'string' ? entry.indexOf('=') : -1;
+  if (eq <= 0 || eq === entry.length - 1)
+    throw new UsageError(`${flag}: expected ${shape}, got "${String(entry)}"`);
+  return [entry.slice(0, eq).trim(), entry.slice(eq + 1).trim()];
+}
+
+function integer(value: number | string, flag: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new UsageError(`${flag} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function fraction(value: number | string, flag: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 0.5)
+    throw new UsageError(`${flag} must be a fraction in [0, 0.5], got "${value}"`);
+  return n;
+}

@@ -1,0 +1,102 @@
+import { PGlite } from '@electric-sql/pglite';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BackupEngine } from './backup-file-name.js';
+import { pathExists } from './path-exists.js';
+import { runPgTool } from './pg-client-tool.js';
+import { locationEngine, type StoreLocation } from './store-location.js';
+import { StoreError } from '../store-error.js';
+
+export interface BackupOptions extends StoreLocation {
+  /** Where the backup goes; it must not exist yet, and its directory must. */
+  readonly file: string;
+  /** Directory of pg_dump (default /usr/bin). */
+  readonly pgBinDir?: string;
+}
+
+export interface BackupResult {
+  readonly file: string;
+  readonly bytes: number;
+  readonly engine: BackupEngine;
+}
+
+/**
+ * Takes a consistent backup of a store into `file`: PostgreSQL through `pg_dump --format=custom` (an MVCC
+ * snapshot, so the platform may keep running), PGlite through `dumpDataDir('gzip')` on the data dir,
+ * which must not be open in the platform meanwhile (PGlite has no second connection to take a snapshot
+ * from). Never a copy of the files under a running database.
+ *
+ * The backup is written to `file + '.partial'`, synced and renamed, so a crash or a failed dump never
+ * leaves a truncated file under the final name; on failure the partial file is removed.
+ */
+export async function backupStore(o: BackupOptions): Promise<BackupResult> {
+  const engine = locationEngine(o, 'backup');
+  if (typeof o.file !== 'string' || o.file.trim() === '')
+    throw new StoreError('backup', 'file must be a file name');
+  if (await pathExists(o.file)) {
+    throw new StoreError('backup', `${o.file} already exists; a backup never overwrites another`);
+  }
+  if (!(await pathExists(dirname(o.file)))) {
+    throw new StoreError('backup', `directory ${dirname(o.file)} of ${o.file} does not exist`);
+  }
+  if (engine === 'pglite' && !(await pathExists(join(o.dataDir!, 'PG_VERSION')))) {
+    throw new StoreError('backup', `${o.dataDir} holds no PGlite store (no PG_VERSION in it)`);
+  }
+  const partial = `${o.file}.partial`;
+  // A partial file can only be the remains of an earlier crashed backup to the same name.
+  await rm(partial, { force: true });
+  try {
+    if (engine === 'postgres') {
+      await runPgTool({
+        tool: 'pg_dump',
+        url: o.url!,
+        args: ['--format=custom', `--file=${partial}`],
+        binDir: o.pgBinDir,
+      });
+      await syncFile(partial);
+    } else {
+      await dumpPglite(o.dataDir!, partial);
+    }
+    await rename(partial, o.file);
+    await syncDir(dirname(o.file));
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+  const { size } = await stat(o.file);
+  return { file: o.file, bytes: size, engine };
+}
+
+async function dumpPglite(dataDir: string, target: string): Promise<void> {
+  const db = await PGlite.create({ dataDir });
+  try {
+    const blob = await db.dumpDataDir('gzip');
+    const fh = await open(target, 'wx');
+    try {
+      await fh.writeFile(new Uint8Array(await blob.arrayBuffer()));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const fh = await open(file, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Makes the rename itself durable; some file systems refuse to sync a directory, which is harmless. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    await syncFile(dir);
+  } catch {
+    // Directory sync is a best effort: the data itself is already synced.
+  }
+}

@@ -1,0 +1,5 @@
+import type { Migration } from './migration.js';
+import { V001_INITIAL_SCHEMA } from './v001-initial-schema.js';
+
+/** Every migration this Qubit knows, in version order. Append; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [V001_INITIAL_SCHEMA];

@@ -1,0 +1,101 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { SerialQueue } from './serial-queue.js';
+import type { SqlClient } from './sql-client.js';
+import { StoreError } from './store-error.js';
+
+const INT8_OID = 20;
+
+/**
+ * Opens (creating when absent) an embedded PGlite database in `dataDir`. PGlite is one connection, so
+ * every statement and transaction waits its turn in one queue: a concurrent caller never lands inside
+ * someone else's BEGIN … COMMIT.
+ */
+export async function openPglite(dataDir: string): Promise<SqlClient> {
+  if (typeof dataDir !== 'string' || dataDir.trim().length === 0) {
+    throw new StoreError('dataDir', 'must be the path of a directory for the embedded database');
+  }
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (err) {
+    throw new StoreError('dataDir', `cannot create ${dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  let db: PGlite;
+  try {
+    // BIGINT as text, as pg returns it: callers convert explicitly and never meet a bigint from one
+    // engine and a string from the other.
+    db = await PGlite.create({ dataDir, parsers: { [INT8_OID]: (text: string) => text } });
+  } catch (err) {
+    throw new StoreError(
+      'dataDir',
+      `cannot open a PGlite database in ${dataDir}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return new PgliteClient(db);
+}
+
+class PgliteClient implements SqlClient {
+  readonly engine = 'pglite' as const;
+  private readonly queue = new SerialQueue();
+  private closed = false;
+
+  constructor(private readonly db: PGlite) {}
+
+  async query<R extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<R[]> {
+    this.checkOpen();
+    return this.queue.run(async () => (await this.db.query<R>(text, params as unknown[] | undefined)).rows);
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.checkOpen();
+    return this.queue.run(async () => {
+      await this.db.exec(sql);
+    });
+  }
+
+  async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    return this.queue.run(() => this.db.transaction((tx) => fn(new PgliteTransaction(tx))));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.run(() => this.db.close());
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreError('store', 'the PGlite database is closed');
+  }
+}
+
+class PgliteTransaction implements SqlClient {
+  readonly engine = 'pglite' as const;
+
+  constructor(private readonly tx: Transaction) {}
+
+  async query<R extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<R[]> {
+    return (await this.tx.query<R>(text, params as unknown[] | undefined)).rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.tx.exec(sql);
+  }
+
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  close(): Promise<void> {
+    return Promise.reject(new StoreError('transaction', 'cannot close a transaction; close the client'));
+  }
+}
