@@ -84,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--venue <name>', 'venue name of the instruments', 'BINANCE')
     .option('--instrument <id>', 'instrument to trade (repeatable)', collect, [])
     .option('--account <id>', 'account at the venue', 'SIM-001')
-    .option('--account-type <type>', 'CASH, MARGIN or BETTING', 'CASH')
+    .option('--account-type <type>', 'CASH or MARGIN (CASH when every instrument is spot)')
     .option('--balance <CUR=amount>', 'starting balance of the account (repeatable)', collect, [])
     .requiredOption('--bot <name|path>', 'a bundled bot or a file exporting a bot definition')
     .option('--bot-id <id>', 'the bot id (default: the bot name)')

@@ -1,3 +1,4 @@
+import { shippedInstrument } from '../commands/account-flags.js';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
@@ -13,11 +14,9 @@ import {
   Decimal,
   InstrumentKind,
   Money,
-  SHIPPED_INSTRUMENT_SPECS,
   barIntervalNanos,
   barTypeToString,
   parseBarType,
-  instrumentFromSpec,
   isoToNanos,
   type Instrument,
   type MarketData,
@@ -55,11 +54,6 @@ export interface BacktestOutcome {
   readonly result: BacktestResult;
   readonly report: BacktestReport;
   readonly input: ReportInput;
-}
-
-function shippedInstrument(id: string): Instrument | undefined {
-  const spec = SHIPPED_INSTRUMENT_SPECS.find((s) => s.id === id);
-  return spec ? instrumentFromSpec(spec) : undefined;
 }
 
 function timeframeOf(loaded: LoadedData): string | undefined {
