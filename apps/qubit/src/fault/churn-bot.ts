@@ -23,6 +23,8 @@ export const churnConfig = z.object({
   maxLots: z.number().int().min(1).default(5),
   /** Quotes a resting limit order lives before the bot cancels it. */
   restQuotes: z.number().int().min(1).default(4),
+  /** false: the bot sends nothing (a run that only recovers and reconciles, to check the record at rest). */
+  active: z.boolean().default(true),
 });
 export type ChurnConfig = z.output<typeof churnConfig>;
 
@@ -35,7 +37,7 @@ class ChurnBot implements Bot<ChurnConfig> {
   constructor(private readonly c: ChurnConfig) {}
 
   onTick(market: Parameters<Bot['onTick']>[0], ctx: BotContext<ChurnConfig>): OrderIntent[] {
-    if (!market.quote || !market.bid || !market.ask) return [];
+    if (!this.c.active || !market.quote || !market.bid || !market.ask) return [];
     this.quotes++;
     const open = ctx.openOrders(this.c.instrument);
     for (const o of open) {
@@ -71,6 +73,12 @@ class ChurnBot implements Bot<ChurnConfig> {
       });
     }
     return out;
+  }
+
+  /** Leaves nothing working at the venue: a resting order must not fill while the platform is down for good. */
+  onStop(_reason: Parameters<NonNullable<Bot['onStop']>>[0], ctx: BotContext<ChurnConfig>): OrderIntent[] {
+    ctx.cancelAll(this.c.instrument);
+    return [];
   }
 }
 

@@ -142,7 +142,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
       if (mismatch) problems.push(`run ${kills}: ${mismatch}`);
       if (kills % 10 === 0) log(`${kills} kills, ${await venueOrders()} orders at the venue`);
     }
-    // A last run that starts, trades a moment and stops cleanly: its reconciliation is the verdict.
+    // A last run that starts, trades a moment and stops cleanly (its bot cancels what it left working).
     const last = new QubitProcess(tradeArgs);
     await last.waitFor(/^trading: started/, 120_000);
     await sleep(500);
@@ -150,12 +150,25 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
     const exit = await last.exited;
     if (exit.code !== 0)
       problems.push(`the final run exited with ${exit.code ?? exit.signal}:\n${last.tail()}`);
+    // Once nothing works at the venue, no fill can happen any more; a run that only recovers and
+    // reconciles (its bot inactive) then brings in whatever raced with the stop. Its record is the verdict.
+    const account = AccountId(ACCOUNT, 'account');
+    for (let i = 0; i < 100 && (await client.fetchOpenOrders(account)).length > 0; i++) await sleep(100);
+    const open = await client.fetchOpenOrders(account);
+    if (open.length > 0) problems.push(`${open.length} orders still open at the venue after the final stop`);
+    const verify = new QubitProcess([...tradeArgs, '--set', 'active=false']);
+    await verify.waitFor(/^trading: started/, 120_000);
+    verify.kill('SIGTERM');
+    const verifyExit = await verify.exited;
+    if (verifyExit.code !== 0)
+      problems.push(
+        `the verification run exited with ${verifyExit.code ?? verifyExit.signal}:\n${verify.tail()}`,
+      );
     const finalReconciliation =
-      last.lines.find((l) => l.startsWith('trading: reconciliation')) ?? 'no reconciliation line';
+      verify.lines.find((l) => l.startsWith('trading: reconciliation')) ?? 'no reconciliation line';
     if (!finalReconciliation.includes(': ok,')) problems.push(`final reconciliation: ${finalReconciliation}`);
 
     // The venue's truth.
-    const account = AccountId(ACCOUNT, 'account');
     const venueFills = await client.fetchFills(account);
     const venuePositions = await client.fetchPositions(account);
     const venueBalances = await client.fetchBalances(account);
