@@ -89,12 +89,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--bot <name|path>', 'a bundled bot or a file exporting a bot definition')
     .option('--bot-id <id>', 'the bot id (default: the bot name)')
     .option('--set <key=value>', 'a bot config value (repeatable)', collect, [])
-    .option('--data-dir <dir>', 'embedded store directory (PGlite)', process.env.QUBIT_DATA_DIR ?? './data')
+    .option(
+      '--data-dir <dir>',
+      'data directory (the embedded store is in <dir>/pglite)',
+      process.env.QUBIT_DATA_DIR ?? './data',
+    )
     .option(
       '--database-url <url>',
       'PostgreSQL instead of the embedded store',
       process.env.QUBIT_DATABASE_URL,
     )
+    .option('--backup-dir <dir>', 'where the daily backups go (default: <data-dir>/backups)')
+    .option(
+      '--backup-at <HH:MM>',
+      'UTC time of the daily backup (30 daily, 12 weekly, 12 monthly kept)',
+      '02:00',
+    )
+    .option('--no-backup', 'no scheduled backups')
     .action(async (o: Omit<TradeFlags, 'instrument'> & { instrument: string[] }) => {
       code = await tradeCommand(
         { ...o, instrument: o.instrument.length > 0 ? o.instrument : ['BTCUSDT.BINANCE'] },
@@ -108,9 +119,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--out <file>', 'the backup file (default: qubit-<engine>-<time> in the current directory)')
     .option('--database-url <url>', 'PostgreSQL store', process.env.QUBIT_DATABASE_URL)
-    .option('--data-dir <dir>', 'embedded store directory (PGlite)', process.env.QUBIT_DATA_DIR ?? './data')
+    .option(
+      '--data-dir <dir>',
+      'data directory (the embedded store is in <dir>/pglite)',
+      process.env.QUBIT_DATA_DIR ?? './data',
+    )
     .action(async (o: { out?: string; databaseUrl?: string; dataDir: string }) => {
-      code = await backupCommand({ url: o.databaseUrl, dataDir: o.dataDir, out: o.out }, (l) =>
+      code = await backupCommand({ databaseUrl: o.databaseUrl, dataDir: o.dataDir, out: o.out }, (l) =>
         console.log(l),
       );
     });
@@ -118,9 +133,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('restore <file>')
     .description('restore a backup into an empty store')
     .option('--database-url <url>', 'PostgreSQL store', process.env.QUBIT_DATABASE_URL)
-    .option('--data-dir <dir>', 'embedded store directory (PGlite)', process.env.QUBIT_DATA_DIR ?? './data')
+    .option(
+      '--data-dir <dir>',
+      'data directory (the embedded store is in <dir>/pglite)',
+      process.env.QUBIT_DATA_DIR ?? './data',
+    )
     .action(async (file: string, o: { databaseUrl?: string; dataDir: string }) => {
-      code = await restoreCommand(file, { url: o.databaseUrl, dataDir: o.dataDir }, (l) => console.log(l));
+      code = await restoreCommand(file, { databaseUrl: o.databaseUrl, dataDir: o.dataDir }, (l) =>
+        console.log(l),
+      );
     });
   const venueCmd = program.command('venue').description('run a venue of your own');
   venueCmd

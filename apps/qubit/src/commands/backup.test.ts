@@ -36,7 +36,7 @@ async function seed(location: { url?: string; dataDir?: string }): Promise<void>
 describe('qubit backup / restore on a PGlite data dir', () => {
   it('backs up to --out, restores into an empty dir, and refuses to restore over a store', async () => {
     const dataDir = join(work, 'data');
-    await seed({ dataDir });
+    await seed({ dataDir: join(dataDir, 'pglite') });
     const lines: string[] = [];
     const out = join(work, 'manual.tar.gz');
     expect(await backupCommand({ dataDir, out }, (l) => lines.push(l))).toBe(0);
@@ -47,8 +47,10 @@ describe('qubit backup / restore on a PGlite data dir', () => {
     const restored = join(work, 'restored');
     lines.length = 0;
     expect(await restoreCommand(out, { dataDir: restored }, (l) => lines.push(l))).toBe(0);
-    expect(lines).toEqual([`restored ${out} (pglite backup) into ${restored}`]);
-    expect(await auditRows({ dataDir: restored })).toEqual(await auditRows({ dataDir }));
+    expect(lines).toEqual([`restored ${out} (pglite backup) into ${join(restored, 'pglite')}`]);
+    expect(await auditRows({ dataDir: join(restored, 'pglite') })).toEqual(
+      await auditRows({ dataDir: join(dataDir, 'pglite') }),
+    );
 
     lines.length = 0;
     expect(await restoreCommand(out, { dataDir: restored }, (l) => lines.push(l))).toBe(1);
@@ -56,20 +58,13 @@ describe('qubit backup / restore on a PGlite data dir', () => {
     expect(lines[0]).toMatch(/^qubit restore: restore: .* is not empty/);
   });
 
-  it('names the backup by engine and time when --out is absent', async () => {
+  it('names the backup by engine and time in <data-dir>/backups when --out is absent', async () => {
     const dataDir = join(work, 'data');
-    const cwd = process.cwd();
-    const dir = join(work, 'cwd');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir);
-    process.chdir(dir);
-    try {
-      const lines: string[] = [];
-      expect(await backupCommand({ dataDir }, (l) => lines.push(l))).toBe(0);
-      expect(readdirSync(dir)).toEqual([expect.stringMatching(/^qubit-pglite-\d{8}T\d{6}Z\.tar\.gz$/)]);
-    } finally {
-      process.chdir(cwd);
-    }
+    const lines: string[] = [];
+    expect(await backupCommand({ dataDir }, (l) => lines.push(l))).toBe(0);
+    expect(readdirSync(join(dataDir, 'backups'))).toEqual([
+      expect.stringMatching(/^qubit-pglite-\d{8}T\d{6}Z\.tar\.gz$/),
+    ]);
   });
 
   it('fails with one line when there is no store to back up or no file to restore', async () => {
@@ -78,7 +73,9 @@ describe('qubit backup / restore on a PGlite data dir', () => {
     expect(await backupCommand({ dataDir: empty, out: join(work, 'x.tar.gz') }, (l) => lines.push(l))).toBe(
       1,
     );
-    expect(lines).toEqual([`qubit backup: backup: ${empty} holds no PGlite store (no PG_VERSION in it)`]);
+    expect(lines).toEqual([
+      `qubit backup: backup: ${join(empty, 'pglite')} holds no PGlite store (no PG_VERSION in it)`,
+    ]);
     expect(existsSync(join(work, 'x.tar.gz'))).toBe(false);
 
     lines.length = 0;
@@ -122,9 +119,9 @@ describe.skipIf(pgUrl.skipReason !== undefined)('qubit backup / restore on Postg
     await seed({ url: src });
     const out = join(work, 'pg.dump');
     const lines: string[] = [];
-    expect(await backupCommand({ url: src, dataDir: './data', out }, (l) => lines.push(l))).toBe(0);
+    expect(await backupCommand({ databaseUrl: src, dataDir: './data', out }, (l) => lines.push(l))).toBe(0);
     expect(lines[0]).toMatch(/, postgres backup\)$/);
-    expect(await restoreCommand(out, { url: dst, dataDir: './data' }, (l) => lines.push(l))).toBe(0);
+    expect(await restoreCommand(out, { databaseUrl: dst, dataDir: './data' }, (l) => lines.push(l))).toBe(0);
     expect(lines[1]).toBe(`restored ${out} (postgres backup) into ${new URL(dst).host}/${dbs[1]}`);
     expect(await auditRows({ url: dst })).toEqual(await auditRows({ url: src }));
   });

@@ -1,25 +1,26 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { backupFileName, backupStore, restoreStore } from '@qubit/store-postgres';
+import { defaultBackupDir, storeLocation, type StoreFlags } from './store-flags.js';
 
-export interface BackupFlags {
-  /** PostgreSQL URL (--database-url, QUBIT_DATABASE_URL); wins over dataDir when given. */
-  readonly url?: string;
-  /** PGlite data dir (--data-dir, QUBIT_DATA_DIR). */
-  readonly dataDir: string;
-  /** Backup file (--out); `qubit-<engine>-<UTC time>.<dump|tar.gz>` in the working directory when absent. */
+export interface BackupFlags extends StoreFlags {
+  /** Backup file (--out); `<data-dir>/backups/qubit-<engine>-<UTC time>.<dump|tar.gz>` when absent. */
   readonly out?: string;
 }
 
-export interface RestoreFlags {
-  readonly url?: string;
-  readonly dataDir: string;
-}
+export type RestoreFlags = StoreFlags;
 
 /** `qubit backup`: a consistent backup of the store into one file. Returns the exit code. */
 export async function backupCommand(flags: BackupFlags, print: (line: string) => void): Promise<number> {
-  const location = flags.url ? { url: flags.url } : { dataDir: resolve(flags.dataDir) };
+  const location = storeLocation(flags);
   try {
-    const file = resolve(flags.out ?? backupFileName(flags.url ? 'postgres' : 'pglite', new Date()));
+    let file: string;
+    if (flags.out !== undefined) file = resolve(flags.out);
+    else {
+      const dir = defaultBackupDir(flags);
+      await mkdir(dir, { recursive: true });
+      file = join(dir, backupFileName('url' in location ? 'postgres' : 'pglite', new Date()));
+    }
     const r = await backupStore({ ...location, file });
     print(`wrote ${r.file} (${r.bytes.toLocaleString('en-US')} bytes, ${r.engine} backup)`);
     return 0;
@@ -35,10 +36,10 @@ export async function restoreCommand(
   flags: RestoreFlags,
   print: (line: string) => void,
 ): Promise<number> {
-  const location = flags.url ? { url: flags.url } : { dataDir: resolve(flags.dataDir) };
+  const location = storeLocation(flags);
   try {
     const r = await restoreStore({ ...location, file: resolve(file) });
-    const into = location.url ? databaseName(location.url) : location.dataDir;
+    const into = 'url' in location ? databaseName(location.url) : location.dataDir;
     print(`restored ${r.file} (${r.engine} backup) into ${into}`);
     return 0;
   } catch (err) {

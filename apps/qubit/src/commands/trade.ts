@@ -2,14 +2,16 @@ import { LiveClock } from '@qubit/engine';
 import { ModelError } from '@qubit/model';
 import { parseBotConfig } from '@qubit/sdk';
 import { TradingService, type TradingVenue } from '@qubit/service-trading';
-import { openStore } from '@qubit/store-postgres';
+import { BackupScheduler, openStore, realTimer } from '@qubit/store-postgres';
+import { resolve } from 'node:path';
 import { RemoteVenueClient } from '@qubit/venue-remote';
 import { parseOverrides } from '../backtest/config-overrides.js';
 import { parseAccountType, parseBalance, parseInstruments } from './account-flags.js';
 import { resolveBot } from './bot-registry.js';
 import { UsageError } from './bot-scaffold.js';
+import { defaultBackupDir, storeLocation, type StoreFlags } from './store-flags.js';
 
-export interface TradeFlags {
+export interface TradeFlags extends StoreFlags {
   readonly venueUrl: string;
   readonly venue: string;
   readonly instrument: readonly string[];
@@ -20,8 +22,11 @@ export interface TradeFlags {
   readonly bot: string;
   readonly botId?: string;
   readonly set: readonly string[];
-  readonly dataDir: string;
-  readonly databaseUrl?: string;
+  /** Daily backups into this directory (default `<data-dir>/backups`); false with --no-backup. */
+  readonly backup: boolean;
+  readonly backupDir?: string;
+  /** UTC time of day of the daily backup, HH:MM. */
+  readonly backupAt: string;
 }
 
 /**
@@ -35,7 +40,31 @@ export async function tradeCommand(f: TradeFlags, print: (line: string) => void)
   const accountType = parseAccountType(f.accountType, instruments);
   const definition = await resolveBot(f.bot, process.cwd());
   const config = parseBotConfig(definition, parseOverrides(f.set));
-  const store = await openStore(f.databaseUrl ? { url: f.databaseUrl } : { dataDir: f.dataDir });
+  const location = storeLocation(f);
+  const store = await openStore(location);
+  // Built before anything starts so that a bad --backup-at is refused up front.
+  let backups: BackupScheduler | undefined;
+  try {
+    backups = f.backup
+      ? new BackupScheduler({
+          store: location,
+          live: store.sql,
+          directory: f.backupDir !== undefined ? resolve(f.backupDir) : defaultBackupDir(f),
+          at: f.backupAt,
+          clock: () => new Date(),
+          timer: realTimer,
+          onError: (err) => print(`trading: scheduled backup failed: ${err.message}`),
+          onBackup: (r) =>
+            print(
+              `trading: backup ${r.backup.file} (${r.backup.bytes.toLocaleString('en-US')} bytes)` +
+                (r.deleted.length > 0 ? `; retention deleted ${r.deleted.length} older` : ''),
+            ),
+        })
+      : undefined;
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw new UsageError(`--backup-at: ${(err as Error).message}`);
+  }
   const venue = new RemoteVenueClient({ url: f.venueUrl, venue: f.venue, accounts: [f.account] });
   venue.onError((err) => print(`trading: venue ${f.venue}: ${err.message}`));
   const service = new TradingService({
@@ -66,8 +95,8 @@ export async function tradeCommand(f: TradeFlags, print: (line: string) => void)
   let stopping: Promise<void> | undefined;
   const done = new Promise<void>((resolve) => {
     const stop = (): void => {
-      stopping ??= service
-        .stop('shutdown')
+      stopping ??= Promise.all([service.stop('shutdown'), backups?.stop()])
+        .then(() => undefined)
         .catch((err: unknown) => print(`trading: stop failed: ${(err as Error).message}`))
         .finally(() => void store.close().finally(resolve));
     };
@@ -81,6 +110,10 @@ export async function tradeCommand(f: TradeFlags, print: (line: string) => void)
         (r.blockedBots.length > 0 ? `, blocked: ${r.blockedBots.join(', ')}` : '') +
         ')',
     );
+    if (backups) {
+      backups.start();
+      print(`trading: daily backups at ${f.backupAt} UTC, next ${backups.nextRunAt?.toISOString() ?? '?'}`);
+    }
   } catch (err) {
     await venue.close().catch(() => {});
     await store.close().catch(() => {});

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { AccountId, Decimal } from '@qubit/model';
 import { openStore } from '@qubit/store-postgres';
 import { RemoteVenueClient } from '@qubit/venue-remote';
+import { storeLocation } from '../commands/store-flags.js';
 import { QubitProcess } from './qubit-process.js';
 
 const CHURN_BOT = fileURLToPath(new URL('./churn-bot.ts', import.meta.url));
@@ -180,7 +181,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
 
     // The store's record (the platform has exited: PGlite is ours to open).
     const store = await openStore(
-      o.databaseUrl ? { url: o.databaseUrl } : { dataDir: join(root, 'platform') },
+      storeLocation({ dataDir: join(root, 'platform'), databaseUrl: o.databaseUrl }),
     );
     try {
       const rows = await store.sql.query<{ trade_id: string; n: string }>(

@@ -64,6 +64,16 @@ class PgliteClient implements SqlClient {
     return this.queue.run(() => this.db.transaction((tx) => fn(new PgliteTransaction(tx))));
   }
 
+  async dumpDataDir(): Promise<Uint8Array> {
+    this.checkOpen();
+    return this.queue.run(async () => {
+      // The checkpoint leaves the files a clean image; the queue keeps every other statement out meanwhile.
+      await this.db.exec('CHECKPOINT');
+      const blob = await this.db.dumpDataDir('gzip');
+      return new Uint8Array(await blob.arrayBuffer());
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -21,5 +21,10 @@ export interface SqlClient {
    * Inside `fn` use `tx` only: on PGlite the outer client waits for this transaction to end.
    */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Embedded engine only: a gzipped tarball of the data directory taken between two statements, after a
+   * checkpoint — the consistent copy of a database that allows no second connection to dump from.
+   */
+  dumpDataDir?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }

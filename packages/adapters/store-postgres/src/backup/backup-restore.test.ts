@@ -199,6 +199,46 @@ describe('backup and restore on PGlite', () => {
     expect(await snapshot({ dataDir: target })).toEqual(before);
   });
 
+  it('backs up a store the platform holds open, which keeps working, and restores what it held then', async () => {
+    const source = join(work, 'pglite-live');
+    await fillStore({ dataDir: source });
+    const before = await snapshot({ dataDir: source });
+    const store = await openStore({ dataDir: source });
+    const file = join(work, 'qubit-pglite-live.tar.gz');
+    try {
+      // Writes racing the dump land wholly before or wholly after it: the dump runs between statements.
+      const racing = store.journal.recordCommand(submit(4));
+      const result = await backupStore({ dataDir: source, file, live: store.sql });
+      await racing;
+      expect(result.engine).toBe('pglite');
+      // The store is still open and writable after the dump.
+      await store.journal.recordCommand(submit(5));
+      expect(await store.sql.query('select client_order_id from orders order by 1')).toHaveLength(5);
+    } finally {
+      await store.close();
+    }
+    const target = join(work, 'pglite-live-target');
+    await restoreStore({ dataDir: target, file });
+    const restored = await snapshot({ dataDir: target });
+    expect(restored.executions).toEqual(before.executions);
+    expect(restored.positions).toEqual(before.positions);
+    const ids = (restored.orders as { client_order_id: string }[]).map((o) => o.client_order_id);
+    expect(ids.slice(0, 3)).toEqual(['O-1', 'O-2', 'O-3']);
+    // O-4 was in flight during the dump: all of it or none of it, never half; O-5 came after.
+    expect(ids.length === 3 || ids[3] === 'O-4').toBe(true);
+    expect(ids).not.toContain('O-5');
+  });
+
+  it('refuses a live client that is not an open PGlite one', async () => {
+    const source = join(work, 'pglite-source');
+    const file = join(work, 'never-written.tar.gz');
+    const notPglite = { engine: 'postgres' } as unknown as Parameters<typeof backupStore>[0]['live'];
+    await expect(backupStore({ dataDir: source, file, live: notPglite })).rejects.toThrow(
+      'backup: live must be the open PGlite client of the store being backed up',
+    );
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('refuses a directory with anything in it, leaving it as it was', async () => {
     const file = join(work, 'qubit-pglite.tar.gz');
     const dir = join(work, 'not-empty');

@@ -4,6 +4,8 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackupScheduler, type ScheduleTimer, type ScheduledBackup } from './backup-scheduler.js';
 import type { BackupOptions, BackupResult } from './backup-store.js';
+import { restoreStore } from './restore-store.js';
+import { openStore } from '../store.js';
 
 const DAY = 86_400_000;
 
@@ -199,6 +201,39 @@ describe('BackupScheduler', () => {
     await time.fireNext();
     expect(s.nextRunAt).toEqual(new Date('2024-01-04T02:00:00Z'));
     await s.stop();
+  });
+
+  it("takes a running platform's PGlite backup through its open client", async () => {
+    const store = await openStore({ dataDir: join(dir, 'pglite') });
+    try {
+      await store.audit.append({ actor: 'ops', action: 'bot.start', target: 'sma-1' });
+      const time = new FakeTime('2026-03-01T12:00:00Z');
+      const scheduler = new BackupScheduler({
+        store: { dataDir: join(dir, 'pglite') },
+        live: store.sql,
+        directory: join(dir, 'backups'),
+        clock: time.clock,
+        timer: time.timer,
+        onError: (e) => {
+          throw e;
+        },
+      });
+      const r = await scheduler.runNow();
+      expect(r.backup.engine).toBe('pglite');
+      // The platform's handle is still the one open on the directory, and it still writes.
+      await store.audit.append({ actor: 'ops', action: 'bot.stop', target: 'sma-1' });
+      const restored = join(dir, 'restored');
+      await restoreStore({ dataDir: restored, file: r.backup.file });
+      const copy = await openStore({ dataDir: restored });
+      try {
+        const rows = await copy.sql.query<{ action: string }>('select action from audit_log order by seq');
+        expect(rows.map((x) => x.action)).toEqual(['bot.start']);
+      } finally {
+        await copy.close();
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a bad time of day, store or policy when built, naming it', () => {

@@ -5,6 +5,7 @@ import { backupStore, type BackupOptions, type BackupResult } from './backup-sto
 import { DEFAULT_RETENTION, selectBackupsToDelete, type RetentionPolicy } from './retention.js';
 import { pathExists } from './path-exists.js';
 import { locationEngine, type StoreLocation } from './store-location.js';
+import type { SqlClient } from '../sql-client.js';
 import { StoreError } from '../store-error.js';
 
 /** Calls `run` once after `delayMs`; `cancel` prevents a call not yet made. */
@@ -18,6 +19,8 @@ export const realTimer: ScheduleTimer = (run, delayMs) => {
 
 export interface BackupSchedulerOptions {
   readonly store: StoreLocation;
+  /** The store's open client when the platform holds it (required for PGlite, which allows one handle). */
+  readonly live?: SqlClient;
   /** Where backups are written and where retention looks (only names backupFileName writes are touched). */
   readonly directory: string;
   /** The wall clock (injected so tests can run a year of schedule in memory). */
@@ -98,7 +101,11 @@ export class BackupScheduler {
     const file = join(this.o.directory, backupFileName(this.engine, takenAt));
     if (await pathExists(file))
       throw new StoreError('backup', `${file} already exists (two backups in one second)`);
-    const result = await this.backup({ ...this.o.store, file });
+    const result = await this.backup({
+      ...this.o.store,
+      file,
+      ...(this.o.live !== undefined ? { live: this.o.live } : {}),
+    });
     const deleted = await this.prune(takenAt);
     return { backup: result, deleted };
   }

@@ -5,6 +5,7 @@ import type { BackupEngine } from './backup-file-name.js';
 import { pathExists } from './path-exists.js';
 import { runPgTool } from './pg-client-tool.js';
 import { locationEngine, type StoreLocation } from './store-location.js';
+import type { SqlClient } from '../sql-client.js';
 import { StoreError } from '../store-error.js';
 
 export interface BackupOptions extends StoreLocation {
@@ -12,6 +13,12 @@ export interface BackupOptions extends StoreLocation {
   readonly file: string;
   /** Directory of pg_dump (default /usr/bin). */
   readonly pgBinDir?: string;
+  /**
+   * The store's open client, when the store is open in this process. PGlite allows one handle, so a
+   * running platform's embedded store is dumped through it (between two statements) rather than by
+   * opening the directory a second time. Ignored for PostgreSQL, whose pg_dump takes its own snapshot.
+   */
+  readonly live?: SqlClient;
 }
 
 export interface BackupResult {
@@ -22,9 +29,9 @@ export interface BackupResult {
 
 /**
  * Takes a consistent backup of a store into `file`: PostgreSQL through `pg_dump --format=custom` (an MVCC
- * snapshot, so the platform may keep running), PGlite through `dumpDataDir('gzip')` on the data dir,
- * which must not be open in the platform meanwhile (PGlite has no second connection to take a snapshot
- * from). Never a copy of the files under a running database.
+ * snapshot, so the platform may keep running), PGlite through `dumpDataDir('gzip')`: through `live` (the
+ * open store's client) while the platform runs, else by opening the data dir, which then must not be open
+ * anywhere else. Never a copy of the files under a running database.
  *
  * The backup is written to `file + '.partial'`, synced and renamed, so a crash or a failed dump never
  * leaves a truncated file under the final name; on failure the partial file is removed.
@@ -38,6 +45,9 @@ export async function backupStore(o: BackupOptions): Promise<BackupResult> {
   }
   if (!(await pathExists(dirname(o.file)))) {
     throw new StoreError('backup', `directory ${dirname(o.file)} of ${o.file} does not exist`);
+  }
+  if (engine === 'pglite' && o.live !== undefined && (o.live.engine !== 'pglite' || !o.live.dumpDataDir)) {
+    throw new StoreError('backup', 'live must be the open PGlite client of the store being backed up');
   }
   if (engine === 'pglite' && !(await pathExists(join(o.dataDir!, 'PG_VERSION')))) {
     throw new StoreError('backup', `${o.dataDir} holds no PGlite store (no PG_VERSION in it)`);
@@ -54,6 +64,8 @@ export async function backupStore(o: BackupOptions): Promise<BackupResult> {
         binDir: o.pgBinDir,
       });
       await syncFile(partial);
+    } else if (o.live?.dumpDataDir) {
+      await writeSynced(partial, await o.live.dumpDataDir());
     } else {
       await dumpPglite(o.dataDir!, partial);
     }
@@ -71,15 +83,19 @@ async function dumpPglite(dataDir: string, target: string): Promise<void> {
   const db = await PGlite.create({ dataDir });
   try {
     const blob = await db.dumpDataDir('gzip');
-    const fh = await open(target, 'wx');
-    try {
-      await fh.writeFile(new Uint8Array(await blob.arrayBuffer()));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeSynced(target, new Uint8Array(await blob.arrayBuffer()));
   } finally {
     await db.close();
+  }
+}
+
+async function writeSynced(file: string, bytes: Uint8Array): Promise<void> {
+  const fh = await open(file, 'wx');
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 
