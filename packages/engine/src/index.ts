@@ -25,6 +25,7 @@ export * from './risk/risk-limits.js';
 export * from './venue/index.js';
 export * from './synthetic/seeded-random.js';
 export * from './synthetic/synthetic-bars.js';
+export * from './synthetic/synthetic-market.js';
 export * from './node/event-recorder.js';
 export * from './node/trading-node.js';
 export * from './backtest/merge-streams.js';
