@@ -13,6 +13,7 @@ export * from './ports/journal-entry.js';
 export * from './ports/venue-queries.js';
 export * from './data/bar-history.js';
 export * from './data/data-engine.js';
+export * from './data/time-bar-aggregator.js';
 export * from './bots/bot-host.js';
 export * from './bots/bot-logger.js';
 export * from './bots/in-memory-state.js';

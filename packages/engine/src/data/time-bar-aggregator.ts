@@ -1,0 +1,118 @@
+import {
+  ModelError,
+  Quantity,
+  barIntervalNanos,
+  barTypeToString,
+  type Bar,
+  type BarType,
+  type Price,
+  type TradeTick,
+  type UnixNanos,
+} from '@qubit/model';
+
+/** What the aggregator did not use, for the feed's status: trades older than the open bar. */
+export interface AggregatorCounts {
+  readonly trades: number;
+  readonly bars: number;
+  readonly late: number;
+}
+
+/**
+ * Builds time bars of one series from trades: interval [start, end) aligned on the epoch (so 1-DAY bars
+ * are UTC days), stamped with their end (the close time, as Nautilus does). A bar is emitted when it
+ * closes — at the first trade of a later interval, or when `onTime` passes its end, whichever comes
+ * first — and never again; an interval without trades makes no bar. The open bar is `partial()`, for
+ * charts. A trade older than the open bar cannot change a bar that was already emitted: it is counted
+ * as late and dropped. Prices and volumes are exact.
+ */
+export class TimeBarAggregator {
+  readonly interval: UnixNanos;
+  private start: UnixNanos = -1n;
+  private open: Price | undefined;
+  private high: Price | undefined;
+  private low: Price | undefined;
+  private close: Price | undefined;
+  private volume: Quantity | undefined;
+  private counts = { trades: 0, bars: 0, late: 0 };
+
+  constructor(
+    readonly barType: BarType,
+    private readonly onBar: (bar: Bar) => void,
+  ) {
+    const interval = barIntervalNanos(barType);
+    if (interval === undefined) {
+      throw new ModelError(
+        'barType',
+        `${barTypeToString(barType)} is not a time aggregation (SECOND, MINUTE, HOUR or DAY)`,
+      );
+    }
+    if (barType.priceType !== 'LAST') {
+      throw new ModelError('barType', `${barTypeToString(barType)}: bars from trades are LAST bars`);
+    }
+    this.interval = interval;
+  }
+
+  get stats(): AggregatorCounts {
+    return { ...this.counts };
+  }
+
+  onTrade(trade: TradeTick): void {
+    if (trade.instrumentId !== this.barType.instrumentId) {
+      throw new ModelError(
+        'trade.instrumentId',
+        `${trade.instrumentId} is not the instrument of ${barTypeToString(this.barType)}`,
+      );
+    }
+    const start = trade.tsEvent - (trade.tsEvent % this.interval);
+    if (this.open !== undefined && start < this.start) {
+      this.counts.late++;
+      return;
+    }
+    if (this.open !== undefined && start > this.start) this.emit();
+    this.counts.trades++;
+    const px = trade.price;
+    if (this.open === undefined) {
+      this.start = start;
+      this.open = this.high = this.low = this.close = px;
+      this.volume = trade.size;
+      return;
+    }
+    if (px.gt(this.high!)) this.high = px;
+    if (px.lt(this.low!)) this.low = px;
+    this.close = px;
+    this.volume = Quantity.from(this.volume!.add(trade.size));
+  }
+
+  /** Closes the open bar once the clock has reached its end (a quiet market still closes its bars). */
+  onTime(now: UnixNanos): void {
+    if (this.open !== undefined && now >= this.start + this.interval) this.emit();
+  }
+
+  /** The bar being built, stamped with the end of its interval; undefined when no trade is in it yet. */
+  partial(): Bar | undefined {
+    return this.open === undefined ? undefined : this.bar();
+  }
+
+  private emit(): void {
+    const bar = this.bar();
+    this.open = this.high = this.low = this.close = undefined;
+    this.volume = undefined;
+    this.counts.bars++;
+    this.onBar(bar);
+  }
+
+  private bar(): Bar {
+    const end = this.start + this.interval;
+    return {
+      type: 'Bar',
+      barType: this.barType,
+      open: this.open!,
+      high: this.high!,
+      low: this.low!,
+      close: this.close!,
+      volume: this.volume!,
+      tsEvent: end,
+      tsInit: end,
+    };
+  }
+}
