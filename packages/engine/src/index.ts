@@ -11,6 +11,7 @@ export * from './ports/execution-client.js';
 export * from './ports/execution-journal.js';
 export * from './ports/journal-entry.js';
 export * from './ports/venue-queries.js';
+export * from './ports/feed.js';
 export * from './data/bar-history.js';
 export * from './data/data-engine.js';
 export * from './data/time-bar-aggregator.js';

@@ -1,0 +1,1 @@
+export * from './feeds/synthetic-feed.js';
