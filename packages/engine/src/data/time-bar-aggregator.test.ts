@@ -79,6 +79,17 @@ describe('TimeBarAggregator', () => {
     expect(agg.stats.late).toBe(1);
   });
 
+  it('drops a straggler of a bar the clock already closed instead of emitting that bar twice', () => {
+    const bars: Bar[] = [];
+    const agg = new TimeBarAggregator(M1, (b) => bars.push(b));
+    agg.onTrade(trade(T0 + 1n, '10.0', '1'));
+    agg.onTime(T0 + MIN);
+    agg.onTrade(trade(T0 + MIN - 5n, '12.0', '1'));
+    agg.onTime(T0 + 2n * MIN);
+    expect(bars.map(ohlcv)).toEqual([['10.0', '10.0', '10.0', '10.0', '1', String(MIN)]]);
+    expect(agg.stats.late).toBe(1);
+  });
+
   it('aligns days on UTC midnight and refuses what it cannot build', () => {
     const bars: Bar[] = [];
     const day = makeBarType(BTC, 1, BarAggregation.DAY);

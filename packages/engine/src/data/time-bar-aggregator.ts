@@ -22,12 +22,15 @@ export interface AggregatorCounts {
  * are UTC days), stamped with their end (the close time, as Nautilus does). A bar is emitted when it
  * closes — at the first trade of a later interval, or when `onTime` passes its end, whichever comes
  * first — and never again; an interval without trades makes no bar. The open bar is `partial()`, for
- * charts. A trade older than the open bar cannot change a bar that was already emitted: it is counted
- * as late and dropped. Prices and volumes are exact.
+ * charts. A trade of an interval already emitted (or older than the open bar) is counted as late and
+ * dropped: an emitted bar never changes. Callers that close by time give late data a grace period by
+ * passing `onTime` a time behind the clock. Prices and volumes are exact.
  */
 export class TimeBarAggregator {
   readonly interval: UnixNanos;
   private start: UnixNanos = -1n;
+  /** Everything before this was emitted: a trade stamped earlier is late, whether a bar is open or not. */
+  private closedUntil: UnixNanos = -1n;
   private open: Price | undefined;
   private high: Price | undefined;
   private low: Price | undefined;
@@ -64,7 +67,7 @@ export class TimeBarAggregator {
       );
     }
     const start = trade.tsEvent - (trade.tsEvent % this.interval);
-    if (this.open !== undefined && start < this.start) {
+    if (start < this.closedUntil || (this.open !== undefined && start < this.start)) {
       this.counts.late++;
       return;
     }
@@ -95,6 +98,7 @@ export class TimeBarAggregator {
 
   private emit(): void {
     const bar = this.bar();
+    this.closedUntil = bar.tsEvent;
     this.open = this.high = this.low = this.close = undefined;
     this.volume = undefined;
     this.counts.bars++;
