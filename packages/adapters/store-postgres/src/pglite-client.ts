@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { acquirePgliteLock, type PgliteLock } from './pglite-lock.js';
 import { SerialQueue } from './serial-queue.js';
 import type { SqlClient } from './sql-client.js';
 import { StoreError } from './store-error.js';
@@ -15,9 +17,17 @@ export async function openPglite(dataDir: string): Promise<SqlClient> {
   if (typeof dataDir !== 'string' || dataDir.trim().length === 0) {
     throw new StoreError('dataDir', 'must be the path of a directory for the embedded database');
   }
+  // The lock sits beside the directory and is taken before anything is created in it.
+  try {
+    await mkdir(dirname(resolve(dataDir)), { recursive: true });
+  } catch (err) {
+    throw new StoreError('dataDir', `cannot create ${dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const lock = await acquirePgliteLock(dataDir);
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (err) {
+    await lock.release();
     throw new StoreError('dataDir', `cannot create ${dataDir}: ${(err as Error).message}`, { cause: err });
   }
   let db: PGlite;
@@ -26,6 +36,7 @@ export async function openPglite(dataDir: string): Promise<SqlClient> {
     // engine and a string from the other.
     db = await PGlite.create({ dataDir, parsers: { [INT8_OID]: (text: string) => text } });
   } catch (err) {
+    await lock.release();
     throw new StoreError(
       'dataDir',
       `cannot open a PGlite database in ${dataDir}: ${(err as Error).message}`,
@@ -34,7 +45,7 @@ export async function openPglite(dataDir: string): Promise<SqlClient> {
       },
     );
   }
-  return new PgliteClient(db);
+  return new PgliteClient(db, lock);
 }
 
 class PgliteClient implements SqlClient {
@@ -42,7 +53,10 @@ class PgliteClient implements SqlClient {
   private readonly queue = new SerialQueue();
   private closed = false;
 
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    private readonly lock: PgliteLock,
+  ) {}
 
   async query<R extends object = Record<string, unknown>>(
     text: string,
@@ -77,7 +91,11 @@ class PgliteClient implements SqlClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue.run(() => this.db.close());
+    try {
+      await this.queue.run(() => this.db.close());
+    } finally {
+      await this.lock.release();
+    }
   }
 
   private checkOpen(): void {

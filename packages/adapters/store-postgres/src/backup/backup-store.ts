@@ -5,6 +5,7 @@ import type { BackupEngine } from './backup-file-name.js';
 import { pathExists } from './path-exists.js';
 import { runPgTool } from './pg-client-tool.js';
 import { locationEngine, type StoreLocation } from './store-location.js';
+import { acquirePgliteLock } from '../pglite-lock.js';
 import type { SqlClient } from '../sql-client.js';
 import { StoreError } from '../store-error.js';
 
@@ -80,12 +81,21 @@ export async function backupStore(o: BackupOptions): Promise<BackupResult> {
 }
 
 async function dumpPglite(dataDir: string, target: string): Promise<void> {
-  const db = await PGlite.create({ dataDir });
+  // Refused while the platform has the store open: its live handle is the only safe way in then.
+  const lock = await acquirePgliteLock(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   try {
     const blob = await db.dumpDataDir('gzip');
     await writeSynced(target, new Uint8Array(await blob.arrayBuffer()));
   } finally {
     await db.close();
+    await lock.release();
   }
 }
 
