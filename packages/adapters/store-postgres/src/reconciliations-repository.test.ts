@@ -1,6 +1,7 @@
 import { Decimal } from '@qubit/model';
 import { testDatabaseUrl } from '@qubit/test-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorOf } from './reconciliations-repository.js';
 import { openStore, type Store } from './store.js';
 import { engineCases } from './test-support.js';
 
@@ -113,6 +114,62 @@ for (const engine of engineCases('reconcile', testDatabaseUrl())) {
       );
       await expect(store.reconciliations.accept(bad, '')).rejects.toThrow(
         'operator: must be a non-empty string',
+      );
+    });
+
+    it('records a repeated mismatch already accepted when the acceptance is carried from the newest', async () => {
+      const first = await store.reconciliations.record({
+        ok: false,
+        venue: 'SIM',
+        accountId: 'SIM-010',
+        blockedBots: ['grid-1'],
+      });
+      await store.reconciliations.accept(first, 'alice');
+      const second = await store.reconciliations.record(
+        { ok: false, venue: 'SIM', accountId: 'SIM-010', blockedBots: ['grid-1'] },
+        { carriedFrom: first },
+      );
+      expect(await store.reconciliations.get(second)).toMatchObject({
+        outcome: 'accepted',
+        acceptedBy: `alice (carried from #${first})`,
+        blockedBots: ['grid-1'],
+      });
+      expect(await store.reconciliations.blockedBots()).not.toContain('grid-1');
+      // Carried again, it still names the operator who accepted, not only the record before.
+      const third = await store.reconciliations.record(
+        { ok: false, venue: 'SIM', accountId: 'SIM-010', blockedBots: ['grid-1'] },
+        { carriedFrom: second },
+      );
+      const stored = await store.reconciliations.get(third);
+      expect(stored?.acceptedBy).toBe(`alice (carried from #${second})`);
+      expect(operatorOf(stored!)).toBe('alice');
+    });
+
+    it('refuses to carry an acceptance that does not apply, writing nothing', async () => {
+      const accepted = await store.reconciliations.record({ ok: false, venue: 'SIM', accountId: 'SIM-011' });
+      await store.reconciliations.accept(accepted, 'bob');
+      const other = await store.reconciliations.record({ ok: false, venue: 'SIM', accountId: 'SIM-012' });
+      const before = await store.reconciliations.list(100);
+      const mismatch = { ok: false, venue: 'SIM', accountId: 'SIM-011' };
+      await expect(store.reconciliations.record(mismatch, { carriedFrom: 0 })).rejects.toThrow(
+        'carriedFrom: must be a positive integer, got 0',
+      );
+      await expect(
+        store.reconciliations.record({ ...mismatch, ok: true }, { carriedFrom: accepted }),
+      ).rejects.toThrow('carriedFrom: only a mismatch carries an acceptance; this one is ok');
+      await expect(store.reconciliations.record(mismatch, { carriedFrom: 999_999 })).rejects.toThrow(
+        'carriedFrom: no reconciliation 999999',
+      );
+      await expect(store.reconciliations.record(mismatch, { carriedFrom: other })).rejects.toThrow(
+        `carriedFrom: reconciliation ${other} is of SIM-012@SIM, not SIM-011@SIM`,
+      );
+      await expect(
+        store.reconciliations.record({ ...mismatch, accountId: 'SIM-012' }, { carriedFrom: other }),
+      ).rejects.toThrow(`carriedFrom: reconciliation ${other} is mismatch, not accepted`);
+      expect(await store.reconciliations.list(100)).toEqual(before);
+      const newer = await store.reconciliations.record(mismatch);
+      await expect(store.reconciliations.record(mismatch, { carriedFrom: accepted })).rejects.toThrow(
+        `carriedFrom: reconciliation ${newer} of SIM-011@SIM is newer than ${accepted}`,
       );
     });
 

@@ -31,6 +31,14 @@ export interface RecordReconciliationOptions {
   readonly finishedAt?: UnixNanos | Date;
   /** What to keep as the summary (the engine's reconciliationReportToJson); the report itself when absent. */
   readonly summary?: unknown;
+  /**
+   * The id of the newest earlier reconciliation of this venue and account, accepted by an operator, whose
+   * mismatches this report repeats: the new one is recorded accepted too (`<operator> (carried from #id)`),
+   * so an accepted mismatch that persists does not block its bots again at every restart. The caller
+   * decides that the mismatches are the same; the store checks that `carriedFrom` is accepted, of this
+   * venue and account, the newest of them, and that this report is a mismatch.
+   */
+  readonly carriedFrom?: number;
 }
 
 export interface StoredReconciliation {
@@ -70,13 +78,61 @@ export class ReconciliationsRepository {
     const startedAt = timeParam(options.startedAt ?? report.startedAt, 'startedAt');
     const finishedAt = timeParam(options.finishedAt ?? report.finishedAt, 'finishedAt');
     const summary = jsonText(options.summary !== undefined ? options.summary : report, 'summary');
-    const rows = await this.sql.query<{ id: string }>(
-      `INSERT INTO reconciliations (started_at, finished_at, venue, account_id, outcome, summary, blocked_bots)
-       VALUES (coalesce($1::timestamptz, now()), coalesce($2::timestamptz, now()), $3, $4, $5, $6::jsonb, $7::text[])
-       RETURNING id`,
-      [startedAt, finishedAt, venue, accountId, outcome, summary, [...blocked]],
-    );
-    return countOf(rows[0]?.id, 'reconciliations.id');
+    const carriedFrom = options.carriedFrom;
+    if (carriedFrom !== undefined) {
+      checkId(carriedFrom, 'carriedFrom');
+      if (outcome !== 'mismatch') {
+        throw new StoreError('carriedFrom', `only a mismatch carries an acceptance; this one is ${outcome}`);
+      }
+    }
+    const insert = async (tx: SqlClient, acceptedBy: string | null): Promise<number> => {
+      const rows = await tx.query<{ id: string }>(
+        `INSERT INTO reconciliations
+           (started_at, finished_at, venue, account_id, outcome, summary, blocked_bots, accepted_by, accepted_at)
+         VALUES (coalesce($1::timestamptz, now()), coalesce($2::timestamptz, now()), $3, $4, $5, $6::jsonb,
+                 $7::text[], $8::text, CASE WHEN $8::text IS NULL THEN NULL ELSE now() END)
+         RETURNING id`,
+        [
+          startedAt,
+          finishedAt,
+          venue,
+          accountId,
+          acceptedBy ? 'accepted' : outcome,
+          summary,
+          [...blocked],
+          acceptedBy,
+        ],
+      );
+      return countOf(rows[0]?.id, 'reconciliations.id');
+    };
+    if (carriedFrom === undefined) return insert(this.sql, null);
+    return this.sql.transaction(async (tx) => {
+      // Locked so that an acceptance cannot be carried from a record being changed meanwhile.
+      const rows = await tx.query('SELECT * FROM reconciliations WHERE id = $1 FOR UPDATE', [carriedFrom]);
+      const from = rows[0] && reconciliationOf(rows[0]);
+      if (!from) throw new StoreError('carriedFrom', `no reconciliation ${carriedFrom}`);
+      if (from.venue !== venue || from.accountId !== accountId) {
+        throw new StoreError(
+          'carriedFrom',
+          `reconciliation ${carriedFrom} is of ${from.accountId}@${from.venue}, not ${accountId}@${venue}`,
+        );
+      }
+      if (from.outcome !== 'accepted') {
+        throw new StoreError('carriedFrom', `reconciliation ${carriedFrom} is ${from.outcome}, not accepted`);
+      }
+      const newer = await tx.query<{ id: string }>(
+        `SELECT id FROM reconciliations WHERE venue = $1 AND account_id = $2 AND id > $3 ORDER BY id LIMIT 1`,
+        [venue, accountId, carriedFrom],
+      );
+      if (newer[0]) {
+        throw new StoreError(
+          'carriedFrom',
+          `reconciliation ${String(newer[0].id)} of ${accountId}@${venue} is newer than ${carriedFrom}: ` +
+            'an acceptance carries only from the newest',
+        );
+      }
+      return insert(tx, `${operatorOf(from)} (carried from #${carriedFrom})`);
+    });
   }
 
   async get(id: number): Promise<StoredReconciliation | undefined> {
@@ -162,9 +218,20 @@ function timeParam(value: UnixNanos | Date | undefined, field: string): string |
   throw new StoreError(field, 'must be nanoseconds (bigint) or a valid Date');
 }
 
-function checkId(id: number): void {
+function checkId(id: number, field = 'id'): void {
   if (!Number.isSafeInteger(id) || id < 1)
-    throw new StoreError('id', `must be a positive integer, got ${String(id)}`);
+    throw new StoreError(field, `must be a positive integer, got ${String(id)}`);
+}
+
+const CARRIED = /^(.*) \(carried from #\d+\)$/s;
+
+/**
+ * The operator who accepted a record: its accepted_by, or for an acceptance carried over, the operator
+ * of the original (so a chain of restarts keeps naming the person, not the previous record).
+ */
+export function operatorOf(r: StoredReconciliation): string {
+  const by = r.acceptedBy ?? '?';
+  return CARRIED.exec(by)?.[1] ?? by;
 }
 
 function reconciliationOf(r: Record<string, unknown>): StoredReconciliation {
