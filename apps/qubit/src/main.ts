@@ -7,7 +7,9 @@ import { scaffoldBot, UsageError } from './commands/bot-scaffold.js';
 import { backtestCommand, type BacktestFlags } from './commands/backtest.js';
 import { BUNDLED_BOTS } from './commands/bot-registry.js';
 import { backupCommand, restoreCommand } from './commands/backup.js';
+import { registerDataCommands } from './commands/data.js';
 import { runDemo } from './commands/demo.js';
+import { registerReconciliationCommands } from './commands/reconciliation.js';
 import { tradeCommand, type TradeFlags } from './commands/trade.js';
 import { venueSimCommand, type VenueSimFlags } from './commands/venue-sim.js';
 
@@ -42,7 +44,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('backtest')
     .description('run a bot over recorded data through the whole kernel and write report.json + report.html')
     .requiredOption('--bot <name|path>', 'a bundled bot (sma-cross, …) or a file exporting a bot definition')
-    .requiredOption('--data <file|dir>', 'market data: CSV / JSON (.gz) bars, trades, quotes or book files')
+    .requiredOption(
+      '--data <file|dir|store:…>',
+      'market data: CSV / JSON (.gz) bars, trades, quotes or book files; or store:, store:<data-dir>, store:postgres://… (what qubit data import stored)',
+    )
+    .option(
+      '--timeframe <tf>',
+      'with --data store:…: 1m, 5-MINUTE, a bar type, or trades (the only series stored when absent)',
+    )
     .option(
       '--instrument <id>',
       'instrument of the data, e.g. BTCUSDT.BINANCE or VN30F1M.HNX (guessed from the data otherwise)',
@@ -195,6 +204,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const r = spawnSync('npx', ['vitest', 'run', '--root', process.cwd(), target], { stdio: 'inherit' });
       code = r.status ?? 1;
     });
+  registerReconciliationCommands(program, (c) => (code = c));
+  registerDataCommands(program, (c) => (code = c));
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -25,12 +25,15 @@ import {
 import { buildReport, type BacktestReport, type ReportInput } from '@qubit/reports';
 import { parseBotConfig, type BotDefinition } from '@qubit/sdk';
 import { UsageError } from '../commands/bot-scaffold.js';
+import { isStoreData, prepareStoreData } from './store-data.js';
 
 /** Everything a backtest run needs besides the bot's config: picklable, so sweep workers get it too. */
 export interface BacktestJob {
   readonly bot: string;
   readonly data: string;
   readonly instrument?: string;
+  /** With `--data store:…`: the bar type or timeframe to read ("1m", "5-MINUTE"), or "trades". */
+  readonly timeframe?: string;
   readonly from?: string;
   readonly to?: string;
   readonly overrides: Record<string, unknown>;
@@ -62,10 +65,38 @@ function timeframeOf(loaded: LoadedData): string | undefined {
 }
 
 /**
+ * The backtest's data, from the store when `--data store:…` (read once, asynchronously), else from the
+ * file or directory. `env` gives the store's default location (QUBIT_DATA_DIR, QUBIT_DATABASE_URL).
+ */
+export async function loadBacktestData(
+  job: BacktestJob,
+  definition: BotDefinition,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<PreparedData> {
+  if (!isStoreData(job.data)) {
+    if (job.timeframe !== undefined) {
+      throw new UsageError('--timeframe: only with --data store: (the bar type of a file is read from it)');
+    }
+    return prepareData(job, definition);
+  }
+  const from = job.from ? parseTime(job.from, '--from') : undefined;
+  const to = job.to ? parseTime(job.to, '--to') : undefined;
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new UsageError(`--from: ${job.from} is after --to ${job.to}`);
+  }
+  return prepareStoreData(
+    job,
+    { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    env,
+  );
+}
+
+/**
  * Picks the instrument (--instrument, else the bot's configured one when it is shipped, else a guess from
  * the data's decimals) and loads the data for it. A file that does not fit is a one-line error naming it.
  */
 export function prepareData(job: BacktestJob, definition: BotDefinition): PreparedData {
+  if (isStoreData(job.data)) throw new UsageError('--data: the store is read with loadBacktestData');
   let stat;
   try {
     stat = statSync(job.data);
@@ -104,7 +135,7 @@ export function prepareData(job: BacktestJob, definition: BotDefinition): Prepar
   return { instrument, data, kind: loaded.kind, timeframe: timeframeOf(loaded), files: [job.data] };
 }
 
-function parseTime(text: string, flag: string): UnixNanos {
+export function parseTime(text: string, flag: string): UnixNanos {
   try {
     return isoToNanos(text, flag);
   } catch (err) {

@@ -2,16 +2,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderHtml, renderSummaryTable, reportToJson, type BacktestReport } from '@qubit/reports';
 import { parseOverrides, parseSweep, sweepGrid } from '../backtest/config-overrides.js';
-import { prepareData, runBacktest, type BacktestJob } from '../backtest/backtest-job.js';
+import { loadBacktestData, runBacktest, type BacktestJob } from '../backtest/backtest-job.js';
+import { isStoreData } from '../backtest/store-data.js';
 import { runSweep, type SweepRow } from '../backtest/sweep.js';
+import { toWorkerData, type WorkerData } from '../backtest/worker-data.js';
 import { resolveBot } from './bot-registry.js';
 import { UsageError } from './bot-scaffold.js';
 import { progressReporter } from './progress.js';
 
 export interface BacktestFlags {
   readonly bot: string;
+  /** A file or directory, or `store:` / `store:<data-dir>` / `store:postgres://…`. */
   readonly data: string;
   readonly instrument?: string;
+  /** With --data store:…: the bar type or timeframe ("1m", "5-MINUTE", a full bar type) or "trades". */
+  readonly timeframe?: string;
   readonly from?: string;
   readonly to?: string;
   readonly set: string[];
@@ -77,14 +82,19 @@ function table(headers: string[], rows: string[][]): string[] {
 }
 
 /** `qubit backtest`: one run with a report, a parameter sweep, or a walk-forward. */
-export async function backtestCommand(f: BacktestFlags, out: (line: string) => void): Promise<number> {
+export async function backtestCommand(
+  f: BacktestFlags,
+  out: (line: string) => void,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   checkSortKey(f.sort);
   if (!(f.inSample > 0 && f.inSample < 1))
     throw new UsageError(`--in-sample: ${f.inSample} must be between 0 and 1`);
   const job: BacktestJob = {
     bot: f.bot,
-    data: resolve(f.data),
+    data: isStoreData(f.data) ? f.data : resolve(f.data),
     instrument: f.instrument,
+    timeframe: f.timeframe,
     from: f.from,
     to: f.to,
     overrides: parseOverrides(f.set),
@@ -94,15 +104,20 @@ export async function backtestCommand(f: BacktestFlags, out: (line: string) => v
   };
   const definition = await resolveBot(f.bot, job.cwd);
   const sweeps = f.sweep.map(parseSweep);
-  const prepared = prepareData(job, definition);
+  const prepared = await loadBacktestData(job, definition, env);
+  // Store data is read here once and handed to sweep workers; file data each worker loads itself.
+  const shared =
+    isStoreData(job.data) && (f.walkForward !== undefined || sweeps.length > 0)
+      ? toWorkerData(prepared)
+      : undefined;
   out(
     `${definition.name} ${definition.version} on ${prepared.instrument.id}: ${prepared.data.length.toLocaleString('en-US')} ${prepared.kind} from ${f.data}`,
   );
 
-  if (f.walkForward !== undefined) return walkForward(f, job, prepared.data.length, sweeps, out);
+  if (f.walkForward !== undefined) return walkForward(f, job, prepared.data.length, sweeps, out, shared);
   if (sweeps.length > 0) {
     const combos = sweepGrid(sweeps).map((params) => ({ params }));
-    const rows = await runSweep(job, combos, progressReporter(`sweep ${combos.length} runs`));
+    const rows = await runSweep(job, combos, progressReporter(`sweep ${combos.length} runs`), shared);
     printSweep(rows, f.sort, out);
     return rows.some((r) => r.error) ? 1 : 0;
   }
@@ -149,6 +164,7 @@ async function walkForward(
   rows: number,
   sweeps: ReturnType<typeof parseSweep>[],
   out: (line: string) => void,
+  shared: WorkerData | undefined,
 ): Promise<number> {
   const n = f.walkForward!;
   if (!Number.isInteger(n) || n < 1 || n > 100)
@@ -166,6 +182,7 @@ async function walkForward(
     job,
     windows.flatMap((w) => grid.map((params) => ({ params, window: w.inSample }))),
     progressReporter('walk-forward in-sample'),
+    shared,
   );
   const chosen = windows.map((_, w) => {
     const candidates = isRows.slice(w * grid.length, (w + 1) * grid.length);
@@ -177,6 +194,7 @@ async function walkForward(
     job,
     windows.map((w, i) => ({ params: chosen[i]!.params, window: w.outSample })),
     progressReporter('walk-forward out-of-sample'),
+    shared,
   );
   const keys = Object.keys(grid[0] ?? {});
   out(`walk-forward: ${n} windows, ${Math.round(f.inSample * 100)} % in-sample, chosen by ${f.sort}`);

@@ -26,4 +26,5 @@ export * from './secret-key.js';
 export * from './accounts-repository.js';
 export * from './store.js';
 export * from './market-data-writer.js';
+export * from './market-data-reader.js';
 export * from './backup/index.js';

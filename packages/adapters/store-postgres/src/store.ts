@@ -4,6 +4,7 @@ import { AccountsRepository } from './accounts-repository.js';
 import { AuditLogRepository } from './audit-log-repository.js';
 import { BotsRepository } from './bots-repository.js';
 import { InstrumentsRepository } from './instruments-repository.js';
+import { MarketDataReader } from './market-data-reader.js';
 import { migrate, schemaVersion } from './migrations/migrate.js';
 import { OrdersRepository } from './orders-repository.js';
 import { openPglite } from './pglite-client.js';
@@ -70,6 +71,8 @@ export class Store {
   readonly audit: AuditLogRepository;
   readonly users: UsersRepository;
   readonly accounts: AccountsRepository;
+  /** Bars and trades the MarketDataWriter stored, read in pages; and what is stored (`coverage`). */
+  readonly marketData: MarketDataReader;
   private readonly states: StoreKeyValueState[] = [];
   private closed = false;
 
@@ -92,6 +95,7 @@ export class Store {
     this.audit = new AuditLogRepository(sql);
     this.users = new UsersRepository(sql);
     this.accounts = new AccountsRepository(sql, key);
+    this.marketData = new MarketDataReader(sql);
   }
 
   /** A bot's durable key/value state, loaded; its writes are flushed on close. */
