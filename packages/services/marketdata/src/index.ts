@@ -4,3 +4,7 @@ export * from './features/feature-engine.js';
 export * from './hot-window.js';
 export * from './ingestion/market-data-pipeline.js';
 export * from './market-snapshot.js';
+export * from './feeds/paper-feed.js';
+export * from './registry/instrument-events.js';
+export * from './registry/instrument-registry.js';
+export * from './market-data-service.js';
