@@ -28,3 +28,4 @@ export * from './store.js';
 export * from './market-data-writer.js';
 export * from './market-data-reader.js';
 export * from './backup/index.js';
+export * from './features-repository.js';

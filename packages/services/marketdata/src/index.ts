@@ -8,3 +8,4 @@ export * from './feeds/paper-feed.js';
 export * from './registry/instrument-events.js';
 export * from './registry/instrument-registry.js';
 export * from './market-data-service.js';
+export * from './features/feature-writer.js';
