@@ -9,3 +9,4 @@ export * from './registry/instrument-events.js';
 export * from './registry/instrument-registry.js';
 export * from './market-data-service.js';
 export * from './features/feature-writer.js';
+export * from './feeds/replay-feed.js';
