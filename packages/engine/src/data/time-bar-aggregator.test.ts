@@ -105,3 +105,46 @@ describe('TimeBarAggregator', () => {
     );
   });
 });
+
+describe('TimeBarAggregator from sub-bars', () => {
+  it('gives the same 5-minute bars from 1-minute bars as from the trades themselves', () => {
+    const M5 = makeBarType(BTC, 5, BarAggregation.MINUTE);
+    const direct: Bar[] = [];
+    const composed: Bar[] = [];
+    const five = new TimeBarAggregator(M5, (b) => direct.push(b));
+    const fiveOfOnes = new TimeBarAggregator(M5, (b) => composed.push(b));
+    const one = new TimeBarAggregator(M1, (b) => fiveOfOnes.onSubBar(b));
+    let px = 10_000;
+    let ts = T0;
+    for (let i = 0; i < 2_000; i++) {
+      px += ((i * 7919) % 11) - 5;
+      // A gap of three minutes now and then, so some 1-minute bars are missing.
+      ts += 7_000_000_000n + (i % 97 === 0 ? 3n * MIN : 0n);
+      const t = trade(ts, (px / 100).toFixed(2), `0.${(i % 9) + 1}`);
+      five.onTrade(t);
+      one.onTrade(t);
+    }
+    const end = T0 + 10_000n * MIN;
+    one.onTime(end);
+    five.onTime(end);
+    fiveOfOnes.onTime(end);
+    expect(composed.length).toBeGreaterThan(40);
+    expect(composed.map(ohlcv)).toEqual(direct.map(ohlcv));
+  });
+
+  it('refuses a sub-bar that does not divide it', () => {
+    const agg = new TimeBarAggregator(makeBarType(BTC, 5, BarAggregation.MINUTE), () => {});
+    const sub: Bar = {
+      type: 'Bar',
+      barType: makeBarType(BTC, 2, BarAggregation.MINUTE),
+      open: Price.from('1'),
+      high: Price.from('1'),
+      low: Price.from('1'),
+      close: Price.from('1'),
+      volume: Quantity.from('1'),
+      tsEvent: T0 + 2n * MIN,
+      tsInit: T0 + 2n * MIN,
+    };
+    expect(() => agg.onSubBar(sub)).toThrow('cannot be folded into BTCUSDT.BINANCE-5-MINUTE-LAST');
+  });
+});

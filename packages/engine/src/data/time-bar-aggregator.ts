@@ -66,24 +66,51 @@ export class TimeBarAggregator {
         `${trade.instrumentId} is not the instrument of ${barTypeToString(this.barType)}`,
       );
     }
-    const start = trade.tsEvent - (trade.tsEvent % this.interval);
+    if (this.add(trade.tsEvent, trade.price, trade.price, trade.price, trade.price, trade.size)) {
+      this.counts.trades++;
+    }
+  }
+
+  /**
+   * Folds in a closed bar of a shorter series of the same instrument whose length divides this one's
+   * (1-SECOND bars into 1-MINUTE bars): one update per sub-bar instead of one per trade, for the same
+   * OHLCV as aggregating the trades themselves.
+   */
+  onSubBar(sub: Bar): void {
+    const t = sub.barType;
+    const subInterval = barIntervalNanos(t);
+    if (t.instrumentId !== this.barType.instrumentId || subInterval === undefined || this.interval % subInterval !== 0n) {
+      throw new ModelError(
+        'bar.barType',
+        `${barTypeToString(t)} cannot be folded into ${barTypeToString(this.barType)}: another instrument, or a length that does not divide it`,
+      );
+    }
+    this.add(sub.tsEvent - subInterval, sub.open, sub.high, sub.low, sub.close, sub.volume);
+  }
+
+  /** Adds what happened at `ts` (a trade, or a sub-bar opening then); false when it came too late. */
+  private add(ts: UnixNanos, open: Price, high: Price, low: Price, close: Price, volume: Quantity): boolean {
+    // Most data falls into the open bar: no division needed to know it.
+    if (this.open !== undefined && ts >= this.start && ts < this.start + this.interval) {
+      if (high.gt(this.high!)) this.high = high;
+      if (low.lt(this.low!)) this.low = low;
+      this.close = close;
+      this.volume = Quantity.from(this.volume!.add(volume));
+      return true;
+    }
+    const start = ts - (ts % this.interval);
     if (start < this.closedUntil || (this.open !== undefined && start < this.start)) {
       this.counts.late++;
-      return;
+      return false;
     }
-    if (this.open !== undefined && start > this.start) this.emit();
-    this.counts.trades++;
-    const px = trade.price;
-    if (this.open === undefined) {
-      this.start = start;
-      this.open = this.high = this.low = this.close = px;
-      this.volume = trade.size;
-      return;
-    }
-    if (px.gt(this.high!)) this.high = px;
-    if (px.lt(this.low!)) this.low = px;
-    this.close = px;
-    this.volume = Quantity.from(this.volume!.add(trade.size));
+    if (this.open !== undefined) this.emit();
+    this.start = start;
+    this.open = open;
+    this.high = high;
+    this.low = low;
+    this.close = close;
+    this.volume = volume;
+    return true;
   }
 
   /** Closes the open bar once the clock has reached its end (a quiet market still closes its bars). */

@@ -88,6 +88,15 @@ describe('MarketDataPipeline', () => {
     expect(closed.filter((b) => b.barType.aggregation === 'SECOND').length).toBeGreaterThan(250);
     expect(stored.bars).toEqual(closed);
     expect(pipeline.stats).toMatchObject({ refused: 0, bars: closed.length });
+    // The minute in progress, composed from its closed seconds and the second in progress, is exact too.
+    const open = trades.filter((t) => t.tsEvent >= T0 + 4n * MIN);
+    const partial = pipeline
+      .partialBars(BTC.id)
+      .find((b) => b.barType.aggregation === 'MINUTE' && b.barType.step === 1)!;
+    expect(partial.tsEvent).toBe(T0 + 5n * MIN);
+    expect(partial.open.eq(open[0]!.price) && partial.close.eq(open.at(-1)!.price)).toBe(true);
+    expect(partial.volume.eq(open.reduce<Decimal>((v, t) => v.add(t.size), Decimal.ZERO))).toBe(true);
+    expect(partial.high.eq(open.reduce((h, t) => (t.price.gt(h) ? t.price : h), open[0]!.price))).toBe(true);
   });
 
   it('computes features on 1m closes once warmed up, and publishes them on features.indicators', () => {

@@ -2,6 +2,8 @@ import { Topic, TimeBarAggregator, instrumentKey, type Bus, type Clock } from '@
 import {
   BarAggregation,
   ModelError,
+  Quantity,
+  barIntervalNanos,
   barTypeToString,
   makeBarType,
   type Bar,
@@ -71,7 +73,12 @@ export interface AddInstrumentOptions {
 interface Ingested {
   readonly instrument: Instrument;
   readonly window: HotWindow;
+  /** Shortest interval first: the order bars must close in, so a sub-bar lands before its parent closes. */
   readonly aggregators: TimeBarAggregator[];
+  /** Those fed by trades (the others are fed by the closed bars of a shorter series). */
+  readonly fromTrades: TimeBarAggregator[];
+  /** For a composed aggregator, the one whose closed bars feed it. */
+  readonly sourceOf: Map<TimeBarAggregator, TimeBarAggregator>;
   lastEventAt: UnixNanos | undefined;
 }
 
@@ -115,12 +122,32 @@ export class MarketDataPipeline {
 
   addInstrument(instrument: Instrument, options: AddInstrumentOptions = {}): void {
     if (this.instruments.has(instrument.id)) return;
-    const aggregators = this.timeframes.map(
-      (tf) =>
-        new TimeBarAggregator(makeBarType(instrument.id, tf.step, tf.aggregation), (bar) =>
-          this.onBarClosed(bar),
-        ),
-    );
+    // Each series is built from the longest shorter series that divides it (1s → 1m → 5m → 15m → 1h →
+    // 1d): one aggregator sees every trade, the others one closed bar at a time, for the same bars.
+    const types = this.timeframes
+      .map((tf) => timeframeBarType(instrument.id, tf))
+      .sort((a, b) => (barIntervalNanos(a)! < barIntervalNanos(b)! ? -1 : 1));
+    const aggregators: TimeBarAggregator[] = [];
+    const fromTrades: TimeBarAggregator[] = [];
+    const sourceOf = new Map<TimeBarAggregator, TimeBarAggregator>();
+    const parentsOf = new Map<TimeBarAggregator, TimeBarAggregator[]>();
+    for (const barType of types) {
+      const agg = new TimeBarAggregator(barType, (bar) => {
+        this.onBarClosed(bar);
+        for (const parent of parentsOf.get(agg) ?? []) parent.onSubBar(bar);
+      });
+      const interval = agg.interval;
+      const source = [...aggregators]
+        .reverse()
+        .find((a) => a.interval < interval && interval % a.interval === 0n);
+      if (source) {
+        sourceOf.set(agg, source);
+        parentsOf.set(source, [...(parentsOf.get(source) ?? []), agg]);
+      } else {
+        fromTrades.push(agg);
+      }
+      aggregators.push(agg);
+    }
     if (options.features !== false) {
       const f = options.features ?? {};
       for (const tf of f.timeframes ?? [{ step: 1, aggregation: BarAggregation.MINUTE }]) {
@@ -131,6 +158,8 @@ export class MarketDataPipeline {
       instrument,
       window: new HotWindow(instrument.id, this.o.hotWindow),
       aggregators,
+      fromTrades,
+      sourceOf,
       lastEventAt: undefined,
     });
   }
@@ -157,7 +186,7 @@ export class MarketDataPipeline {
   /** Bars being built now for an instrument (for charts), one per timeframe with trades in it. */
   partialBars(instrumentId: InstrumentId): Bar[] {
     const ing = this.instruments.get(instrumentId);
-    return ing ? ing.aggregators.flatMap((a) => a.partial() ?? []) : [];
+    return ing ? ing.aggregators.flatMap((a) => partialOf(a, ing.sourceOf) ?? []) : [];
   }
 
   /** When the last datum of an instrument happened (its tsEvent). */
@@ -192,7 +221,7 @@ export class MarketDataPipeline {
       case 'TradeTick':
         ing.window.onTrade(data);
         this.toSink(() => this.o.sink?.addTrade(data));
-        for (const a of ing.aggregators) a.onTrade(data);
+        for (const a of ing.fromTrades) a.onTrade(data);
         break;
       case 'QuoteTick':
         ing.window.onQuote(data);
@@ -249,6 +278,31 @@ export class MarketDataPipeline {
       this.armTimer();
     });
   }
+}
+
+/**
+ * The bar being built by a composed aggregator: what it folded so far plus its source's own bar in
+ * progress (and so on down to the series fed by trades), stamped with the end of its interval.
+ */
+function partialOf(
+  agg: TimeBarAggregator,
+  sourceOf: ReadonlyMap<TimeBarAggregator, TimeBarAggregator>,
+): Bar | undefined {
+  const own = agg.partial();
+  const source = sourceOf.get(agg);
+  const inner = source ? partialOf(source, sourceOf) : undefined;
+  if (!inner) return own;
+  const innerStart = inner.tsEvent - source!.interval;
+  const end = innerStart - (innerStart % agg.interval) + agg.interval;
+  if (own && own.tsEvent !== end) return own;
+  if (!own) return { ...inner, barType: agg.barType, tsEvent: end, tsInit: end };
+  return {
+    ...own,
+    high: inner.high.gt(own.high) ? inner.high : own.high,
+    low: inner.low.lt(own.low) ? inner.low : own.low,
+    close: inner.close,
+    volume: Quantity.from(own.volume.add(inner.volume)),
+  };
 }
 
 export function timeframeBarType(instrumentId: InstrumentId, tf: Timeframe): BarType {
