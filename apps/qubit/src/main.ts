@@ -7,6 +7,7 @@ import { scaffoldBot, UsageError } from './commands/bot-scaffold.js';
 import { backtestCommand, type BacktestFlags } from './commands/backtest.js';
 import { BUNDLED_BOTS } from './commands/bot-registry.js';
 import { backupCommand, restoreCommand } from './commands/backup.js';
+import { registerConfigCommands } from './commands/config.js';
 import { registerDataCommands } from './commands/data.js';
 import { runDemo } from './commands/demo.js';
 import { registerReconciliationCommands } from './commands/reconciliation.js';
@@ -206,6 +207,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   registerReconciliationCommands(program, (c) => (code = c));
   registerDataCommands(program, (c) => (code = c));
+  registerConfigCommands(program, (c) => (code = c));
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
