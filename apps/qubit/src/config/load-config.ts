@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigSchema, ROLES, type QubitConfig } from './config-schema.js';
 
 /** A configuration that cannot be used; the message names the key and where its value came from. */
