@@ -35,7 +35,8 @@ export class Sma {
     }
     if (full) {
       this.window[this.head] = value;
-      this.head = (this.head + 1) % this.period;
+      // A compare instead of a modulo: this runs twice per bar in a crossover bot.
+      if (++this.head === this.period) this.head = 0;
     } else {
       this.window.push(value);
     }

@@ -93,6 +93,11 @@ class DailyReferencePrices {
     }
   }
 
+  /** False when no instrument has a daily band: then nothing needs to be told about the data. */
+  get active(): boolean {
+    return this.tracked.size > 0;
+  }
+
   beforeDatum(node: TradingNode, d: MarketData): void {
     if (this.tracked.size === 0) return;
     const id = d.type === 'Bar' ? d.barType.instrumentId : d.instrumentId;
@@ -216,14 +221,24 @@ export class BacktestEngine {
     const every = Math.max(1, Math.ceil(data.length / (o.maxEquityPoints ?? 20_000)));
     const step = Math.max(1, Math.floor(data.length / 100));
     const references = new DailyReferencePrices(o.instruments);
+    const banded = references.active;
+    // The equity curve and progress are sampled at counted-down points rather than by a division per datum.
+    let untilEquity = every;
+    let untilProgress = step;
+    const last = data.length - 1;
     for (let i = 0; i < data.length; i++) {
-      references.beforeDatum(node, data[i]!);
-      node.process(data[i]!);
-      if ((i + 1) % every === 0 || i === data.length - 1) {
+      const d = data[i]!;
+      if (banded) references.beforeDatum(node, d);
+      node.process(d);
+      if (--untilEquity === 0 || i === last) {
+        untilEquity = every;
         const e = equityNow();
-        if (e !== undefined) curve.push({ ts: data[i]!.tsEvent, equity: e });
+        if (e !== undefined) curve.push({ ts: d.tsEvent, equity: e });
       }
-      if (onProgress && (i + 1) % step === 0) onProgress(i + 1, data.length);
+      if (--untilProgress === 0) {
+        untilProgress = step;
+        onProgress?.(i + 1, data.length);
+      }
     }
     let end = data[data.length - 1]!.tsEvent;
     if (o.closeAtEnd ?? true) {

@@ -243,7 +243,9 @@ export class BotHost<C = unknown> {
   private tick(snapshot: MarketSnapshot): void {
     try {
       const out = this.o.bot.onTick(snapshot, this.ctx);
-      if (out) for (const intent of out) this.submit(intent);
+      // Bots return arrays (usually an empty one): indexing them spares an iterator per tick.
+      if (Array.isArray(out)) for (let i = 0; i < out.length; i++) this.submit(out[i] as OrderIntent);
+      else if (out) for (const intent of out) this.submit(intent);
     } catch (err) {
       this.failed('onTick', err);
     }

@@ -33,6 +33,8 @@ interface TopicEntry {
   readonly groups: Group[];
   /** One frozen Delivery per key, shared by every message with that address. */
   readonly deliveries: Map<string, Delivery>;
+  /** The Delivery used last: a stream of one instrument's data repeats its key message after message. */
+  recent: Delivery | undefined;
 }
 
 /** The bus contract shared by the in-memory bus and the Kafka bus. */
@@ -50,6 +52,9 @@ export interface Bus {
  */
 export class MessageBus implements Bus {
   private readonly topics = new Map<string, TopicEntry>();
+  /** The entry dispatched to last, by topic name (entries are never removed): market data repeats its topic. */
+  private recentTopic = '';
+  private recentEntry: TopicEntry | undefined;
   // The queue is kept as three parallel arrays reused from one drain to the next, so that publishing
   // allocates nothing once they have grown to the deepest cascade seen.
   private readonly queuedTopics: string[] = [];
@@ -61,11 +66,22 @@ export class MessageBus implements Bus {
   private delivered = 0;
 
   publish(topic: string, key: string, message: BusMessage): void {
-    const i = this.tail++;
-    this.queuedTopics[i] = topic;
-    this.queuedKeys[i] = key;
-    this.queuedMessages[i] = message;
-    if (!this.draining) this.drain();
+    if (this.draining) {
+      const i = this.tail++;
+      this.queuedTopics[i] = topic;
+      this.queuedKeys[i] = key;
+      this.queuedMessages[i] = message;
+      return;
+    }
+    // Nothing is queued outside a drain, so a message published from outside any handler goes first
+    // anyway: it is dispatched at once instead of passing through the queue (one per datum of a replay).
+    this.draining = true;
+    try {
+      this.dispatch(topic, key, message);
+      this.drain();
+    } finally {
+      this.clearQueue();
+    }
   }
 
   subscribe<T extends BusMessage = BusMessage>(
@@ -74,7 +90,7 @@ export class MessageBus implements Bus {
     handler: Handler<T>,
   ): () => void {
     let entry = this.topics.get(topic);
-    if (!entry) this.topics.set(topic, (entry = { groups: [], deliveries: new Map() }));
+    if (!entry) this.topics.set(topic, (entry = { groups: [], deliveries: new Map(), recent: undefined }));
     const groups = entry.groups;
     let g = groups.find((x) => x.name === group);
     if (!g) groups.push((g = { name: group, handlers: [] }));
@@ -91,34 +107,47 @@ export class MessageBus implements Bus {
     return this.delivered;
   }
 
+  /** Delivers what the message being dispatched caused, in publish order. */
   private drain(): void {
-    this.draining = true;
-    try {
-      while (this.head < this.tail) {
-        const i = this.head++;
-        const message = this.queuedMessages[i]!;
-        // Dropped at once: a delivered message must not stay reachable from the queue.
-        this.queuedMessages[i] = undefined;
-        this.dispatch(this.queuedTopics[i]!, this.queuedKeys[i]!, message);
-      }
-    } finally {
-      for (let i = this.head; i < this.tail; i++) this.queuedMessages[i] = undefined;
-      this.head = 0;
-      this.tail = 0;
-      this.draining = false;
+    while (this.head < this.tail) {
+      const i = this.head++;
+      const message = this.queuedMessages[i]!;
+      // Dropped at once: a delivered message must not stay reachable from the queue.
+      this.queuedMessages[i] = undefined;
+      this.dispatch(this.queuedTopics[i]!, this.queuedKeys[i]!, message);
     }
   }
 
+  /** Ends a drain, also one cut short by an error: whatever is left undelivered is dropped. */
+  private clearQueue(): void {
+    for (let i = this.head; i < this.tail; i++) this.queuedMessages[i] = undefined;
+    this.head = 0;
+    this.tail = 0;
+    this.draining = false;
+  }
+
   private dispatch(topic: string, key: string, message: BusMessage): void {
-    const entry = this.topics.get(topic);
-    if (!entry) return;
-    let delivery = entry.deliveries.get(key);
-    if (delivery === undefined) {
-      delivery = Object.freeze({ topic, key });
-      // Keys are accounts, instruments and bots: few. A flood of one-off keys is not remembered.
-      if (entry.deliveries.size < MAX_DELIVERIES_PER_TOPIC) entry.deliveries.set(key, delivery);
+    let entry = this.recentEntry;
+    if (topic !== this.recentTopic || entry === undefined) {
+      entry = this.topics.get(topic);
+      if (!entry) return;
+      this.recentTopic = topic;
+      this.recentEntry = entry;
     }
-    for (const g of entry.groups) {
+    let delivery = entry.recent;
+    if (delivery === undefined || delivery.key !== key) {
+      delivery = entry.deliveries.get(key);
+      if (delivery === undefined) {
+        delivery = Object.freeze({ topic, key });
+        // Keys are accounts, instruments and bots: few. A flood of one-off keys is not remembered.
+        if (entry.deliveries.size < MAX_DELIVERIES_PER_TOPIC) entry.deliveries.set(key, delivery);
+      }
+      entry.recent = delivery;
+    }
+    const groups = entry.groups;
+    // Indexed rather than for…of: no iterator per message (a group subscribed meanwhile is still reached).
+    for (let k = 0; k < groups.length; k++) {
+      const g = groups[k]!;
       const n = g.handlers.length;
       if (n === 0) continue;
       const handler = n === 1 ? g.handlers[0]! : g.handlers[hashKey(key) % n]!;

@@ -45,6 +45,9 @@ export class Cache {
   private readonly ordersById = new Map<string, Order>();
   private readonly openOrders = new Map<string, Order>();
   private readonly last = new Map<string, LastPrice>();
+  /** The last entry found in `last`, by its instrument id: entries are updated in place and never removed. */
+  private recentLastId = '';
+  private recentLast: LastPrice | undefined;
   private marks = 0;
   private readonly quotes = new Map<string, QuoteTick>();
   private readonly references = new Map<string, Price>();
@@ -159,15 +162,16 @@ export class Cache {
 
   /** Last traded price (or bar close, or mid when only quotes arrive). */
   lastPrice(instrumentId: InstrumentId | string): Price | undefined {
-    return this.last.get(instrumentId)?.price;
+    return this.lastEntry(instrumentId)?.price;
   }
 
   lastPriceTs(instrumentId: InstrumentId | string): UnixNanos | undefined {
-    return this.last.get(instrumentId)?.ts;
+    return this.lastEntry(instrumentId)?.ts;
   }
 
   quote(instrumentId: InstrumentId | string): QuoteTick | undefined {
-    return this.quotes.get(instrumentId);
+    // Bar-driven backtests never see a quote, and bots ask on every bar.
+    return this.quotes.size === 0 ? undefined : this.quotes.get(instrumentId);
   }
 
   /** The reference price a daily band is measured from (previous settlement / close). */
@@ -185,7 +189,7 @@ export class Cache {
 
   onQuote(q: QuoteTick): void {
     this.quotes.set(q.instrumentId, q);
-    const entry = this.last.get(q.instrumentId);
+    const entry = this.lastEntry(q.instrumentId);
     // Until a trade or a bar prints, the mid is the best mark we have, and it must follow the quotes.
     if (entry === undefined || entry.fromQuote) {
       this.setLast(q.instrumentId, midOf(q, entry?.price), q.tsEvent, true);
@@ -196,9 +200,23 @@ export class Cache {
     this.setLast(b.barType.instrumentId, b.close, b.tsEvent);
   }
 
+  /**
+   * The entry of an instrument's last price. Data come mostly one instrument at a time and every datum
+   * both sets the price and has it read back (venue, bots): the entry found last answers without a lookup.
+   */
+  private lastEntry(instrumentId: string): LastPrice | undefined {
+    if (instrumentId === this.recentLastId) return this.recentLast;
+    const entry = this.last.get(instrumentId);
+    if (entry !== undefined) {
+      this.recentLastId = instrumentId;
+      this.recentLast = entry;
+    }
+    return entry;
+  }
+
   /** Entries are updated in place: a price per trade must not cost an object per trade. */
   private setLast(instrumentId: string, price: Price, ts: UnixNanos, fromQuote = false): void {
-    const entry = this.last.get(instrumentId);
+    const entry = this.lastEntry(instrumentId);
     if (entry) {
       // The same value at the same scale leaves everything derived from it as it was.
       if (entry.price.units !== price.units || entry.price.scale !== price.scale) this.marks++;

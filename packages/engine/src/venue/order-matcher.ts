@@ -273,6 +273,7 @@ export class OrderMatcher {
     const bt = this.barType;
     if (
       bt &&
+      bt !== bar.barType && // a series' bars usually share one BarType object
       (bt.step !== bar.barType.step ||
         bt.aggregation !== bar.barType.aggregation ||
         bt.priceType !== bar.barType.priceType)
@@ -314,7 +315,7 @@ export class OrderMatcher {
   }
 
   /** True when no order waits, rests or is due to be canceled here. */
-  private idle(): boolean {
+  idle(): boolean {
     return (
       this.takers.length === 0 &&
       this.immediate.length === 0 &&

@@ -291,6 +291,17 @@ export class SimulatedVenue implements ExecutionClient {
     this.flush();
   }
 
+  /**
+   * True when no order of `instrumentId` waits, rests or is due here and no report waits to go out: a
+   * datum then only moves the instrument's last price, whatever the clock says. False for an instrument
+   * this venue does not know (processing its data is what reports that).
+   */
+  restsNothing(instrumentId: string): boolean {
+    if (this.outbox.length > 0) return false;
+    const m = this.matcherFor(instrumentId);
+    return m !== undefined && m.idle();
+  }
+
   processBar(bar: Bar): void {
     this.matcherOrThrow(bar.barType.instrumentId, 'bar.barType.instrumentId').onBar(bar);
     this.flush();
