@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'nautilus-workload': async () => (await import('./nautilus-workload-bench.js')).nautilusWorkloadBench,
   indicators: async () => (await import('./indicators-bench.js')).indicatorsBench,
   store: async () => (await import('./store-bench.js')).storeBench,
+  ingest: async () => (await import('./ingest-bench.js')).ingestBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

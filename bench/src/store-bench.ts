@@ -1,8 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   AccountId,
   AggressorSide,
@@ -29,7 +27,8 @@ import {
 } from '@qubit/model';
 import { MarketDataWriter, openStore, type Store } from '@qubit/store-postgres';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { collectGarbage, intFlag, median, withSearchPath } from './bench-support.js';
+import { rawCopy } from './raw-copy.js';
 import { percentile, type Figure } from './report.js';
 
 const BENCH = 'store';
@@ -214,50 +213,6 @@ async function writerIngest(writer: MarketDataWriter, ticks: readonly TradeTick[
   return seconds;
 }
 
-/**
- * The peer: the same trades turned into the same COPY text by the shortest code that does it, streamed
- * in chunks while the server takes them (formatting and loading overlap), in one COPY. No checks, no
- * batches, no duplicate handling: the floor the writer is held to.
- */
-async function rawCopy(conn: pg.Client, ticks: readonly TradeTick[]): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await pipeline(
-    Readable.from(copyChunks(ticks)),
-    conn.query(
-      copyFrom('COPY bench_ticks_copy (ts, symbol, price, volume, venue, trade_id, side) FROM STDIN'),
-    ),
-  );
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
-function* copyChunks(ticks: readonly TradeTick[]): Generator<string> {
-  const CHUNK = 5_000;
-  let second = -1n;
-  let prefix = '';
-  for (let from = 0; from < ticks.length; from += CHUNK) {
-    const lines: string[] = [];
-    for (const t of ticks.slice(from, from + CHUNK)) {
-      const us = t.tsEvent / 1000n;
-      const s = us / 1_000_000n;
-      if (s !== second) {
-        second = s;
-        prefix = new Date(Number(s) * 1000).toISOString().slice(0, 19);
-      }
-      const side =
-        t.aggressorSide === AggressorSide.BUYER
-          ? 'buy'
-          : t.aggressorSide === AggressorSide.SELLER
-            ? 'sell'
-            : '\\N';
-      const venue = t.instrumentId.slice(t.instrumentId.lastIndexOf('.') + 1);
-      lines.push(
-        `${prefix}.${(us % 1_000_000n).toString().padStart(6, '0')}Z\t${t.instrumentId}\t${t.price}\t${t.size}\t${venue}\t${t.tradeId}\t${side}`,
-      );
-    }
-    yield lines.join('\n') + '\n';
-  }
-}
-
 function tradeTicks(n: number): TradeTick[] {
   const out = new Array<TradeTick>(n);
   for (let i = 0; i < n; i++) {
@@ -333,31 +288,4 @@ function filled(cmd: SubmitOrder): OrderFilled {
     fee: Money.of('0.00840002', Currencies.USDT),
     liquiditySide: LiquiditySide.MAKER,
   };
-}
-
-function intFlag(args: readonly string[], name: string, fallback: number): number {
-  const arg = args.find((a) => a.startsWith(`${name}=`));
-  if (!arg) return fallback;
-  const text = arg.slice(name.length + 1);
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < 1)
-    throw new Error(`${name}: expected a positive integer, got "${text}"`);
-  return v;
-}
-
-/** The search_path as a startup option, so every connection of the bench lands in its own schema. */
-function withSearchPath(url: string, schema: string): string {
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Frees the previous run's garbage before a timed run (node --expose-gc, as `npm run bench` does). */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
