@@ -1,5 +1,7 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+// The lock is about this OS process: its pid, and whether another pid is alive.
+import { kill, pid as ownPid } from 'node:process';
 import { StoreError } from './store-error.js';
 
 /** Held while a process has an embedded store open; `release` gives it up. */
@@ -17,7 +19,7 @@ export interface PgliteLock {
  */
 export async function acquirePgliteLock(dataDir: string): Promise<PgliteLock> {
   const path = `${dataDir.replace(/[\\/]+$/, '')}.lock`;
-  const me = `${process.pid} ${hostname()}`;
+  const me = `${ownPid} ${hostname()}`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fh = await open(path, 'wx');
@@ -51,7 +53,7 @@ export async function acquirePgliteLock(dataDir: string): Promise<PgliteLock> {
     if (host === hostname() && Number.isInteger(pid) && pid > 0 && alive(pid)) {
       throw new StoreError(
         'dataDir',
-        `${dataDir} is open in process ${pid}${pid === process.pid ? ' (this one)' : ''}: the embedded store ` +
+        `${dataDir} is open in process ${pid}${pid === ownPid ? ' (this one)' : ''}: the embedded store ` +
           'allows one process at a time; stop it first, or use PostgreSQL (--database-url) to share a store',
       );
     }
@@ -77,7 +79,7 @@ async function readOwner(path: string): Promise<string | undefined> {
 
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
+    kill(pid, 0);
     return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else.
