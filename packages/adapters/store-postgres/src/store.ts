@@ -12,6 +12,9 @@ import { PositionsRepository } from './positions-repository.js';
 import { openPostgres } from './postgres-client.js';
 import { ReconciliationsRepository } from './reconciliations-repository.js';
 import { loadSecretKey, type SecretKey } from './secret-key.js';
+import { SsiPsRepository } from './ssi-ps-repository.js';
+import { DesiredBotsRepository } from './desired-bots-repository.js';
+import { BotStatusRepository } from './bot-status-repository.js';
 import type { SqlClient } from './sql-client.js';
 import { StoreError } from './store-error.js';
 import { StoreJournal } from './store-journal.js';
@@ -73,6 +76,11 @@ export class Store {
   readonly accounts: AccountsRepository;
   /** Bars and trades the MarketDataWriter stored, read in pages; and what is stored (`coverage`). */
   readonly marketData: MarketDataReader;
+  /** HOSE PowerScreen snapshots (seed 000 §2.5) by code and time. */
+  readonly ssiPs: SsiPsRepository;
+  /** Seed 000 §2.2: what should run (the supervisor's input) and what runs (its output). */
+  readonly desiredBots: DesiredBotsRepository;
+  readonly botStatus: BotStatusRepository;
   private readonly states: StoreKeyValueState[] = [];
   private closed = false;
 
@@ -96,6 +104,9 @@ export class Store {
     this.users = new UsersRepository(sql);
     this.accounts = new AccountsRepository(sql, key);
     this.marketData = new MarketDataReader(sql);
+    this.ssiPs = new SsiPsRepository(sql);
+    this.desiredBots = new DesiredBotsRepository(sql);
+    this.botStatus = new BotStatusRepository(sql);
   }
 
   /** A bot's durable key/value state, loaded; its writes are flushed on close. */
