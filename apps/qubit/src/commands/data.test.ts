@@ -9,7 +9,15 @@ import { sharedDataFile, sharedDataSkipReason, testDatabaseUrl } from '@qubit/te
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backtestCommand, type BacktestFlags } from './backtest.js';
-import { dataLsCommand, importMarketData, type DataImportResult } from './data.js';
+import { readRecording } from '@qubit/venue-ccxt';
+import { startLocalVenueServer, type LocalVenueServer } from '@qubit/venue-ccxt/testing';
+import {
+  dataDownloadCommand,
+  dataLsCommand,
+  downloadHistory,
+  importMarketData,
+  type DataImportResult,
+} from './data.js';
 
 const BARS_FILE = 'ohlcv/crypto/freqtrade_ETH_BTC-5m.csv';
 const TRADES_FILE = 'trades/nautilus_binance_btcusdt-trades_2021-01-08.csv';
@@ -396,5 +404,201 @@ describe.skipIf(pgUrl.skipReason !== undefined)('qubit data and backtest on Post
     ).toBe(0);
     expect(comparable(b)).toBe(comparable(a));
     expect(existsSync(join(work, 'unused'))).toBe(false);
+  });
+});
+
+const SESSIONS = 'exchange_messages/recorded_sessions';
+const PERP_BARS = 'ohlcv/crypto/nautilus_btc-perp-1m_2021-12-31_2022-01-15.csv';
+const venueData = sharedDataSkipReason(SESSIONS) ?? sharedDataSkipReason(PERP_BARS);
+if (venueData) console.warn(`qubit data download tests ${venueData}`);
+
+describe.skipIf(venueData !== undefined)('qubit data download against a local Binance', () => {
+  let server: LocalVenueServer;
+  const klineRequests: string[] = [];
+  let refuse = false;
+
+  beforeAll(async () => {
+    const recorded = (name: string) => {
+      const [first] = readRecording(readFileSync(sharedDataFile(`${SESSIONS}/${name}`)!, 'utf8')).messages;
+      return first!.payload;
+    };
+    // No recorded multi-page kline session exists: the real BTC-PERP 1-minute bars of Nautilus' Binance sample
+    // are answered in Binance's /fapi/v1/klines format, honouring startTime, endTime and limit as Binance does.
+    const rows = readFileSync(sharedDataFile(PERP_BARS)!, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        const [ts, o, h, l, c, v] = line.split(',');
+        const open = Date.parse(`${ts!.slice(0, 19).replace(' ', 'T')}Z`);
+        return [open, o, h, l, c, v, open + 59_999, '0', 0, '0', '0', '0'] as const;
+      });
+    server = await startLocalVenueServer({
+      '/api/v3/exchangeInfo': () => recorded('cryptofeed_BINANCE.0.txt'),
+      '/fapi/v1/exchangeInfo': () => recorded('cryptofeed_BINANCE_FUTURES.0.txt'),
+      '/dapi/v1/exchangeInfo': () => recorded('cryptofeed_BINANCE_DELIVERY.0.txt'),
+      '/fapi/v1/klines': (url) => {
+        klineRequests.push(url.search);
+        // Binance's answer to a symbol it does not serve (an ExchangeError: not retried).
+        if (refuse) return { code: -1121, msg: 'Invalid symbol.' };
+        const start = Number(url.searchParams.get('startTime') ?? 0);
+        const end = Number(url.searchParams.get('endTime') ?? Number.MAX_SAFE_INTEGER);
+        const limit = Number(url.searchParams.get('limit') ?? 500);
+        return rows.filter((r) => r[0] >= start && r[0] <= end).slice(0, limit);
+      },
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('registers the instrument, stores the range with progress, and fetches nothing the second time', async () => {
+    const dataDir = join(work, 'download');
+    const flags = { dataDir, from: '2022-01-02', to: '2022-01-02T20:00', venueUrl: server.http };
+    const lines: string[] = [];
+    const progress: [number, number][] = [];
+    klineRequests.length = 0;
+    expect(
+      await dataDownloadCommand(
+        'binance',
+        'BTC/USDT:USDT',
+        '1m',
+        flags,
+        (l) => lines.push(l),
+        (d, t) => progress.push([d, t]),
+      ),
+    ).toBe(0);
+    expect(lines).toEqual([
+      'registered instrument BTCUSDT-PERP.BINANCE',
+      'stored 1,200 new bars of BTCUSDT-PERP.BINANCE-1-MINUTE-LAST (1,200 received from binance, 0 already stored)',
+    ]);
+    // 1,200 minutes in pages of Binance's 1,000.
+    expect(klineRequests).toHaveLength(2);
+    expect(progress.at(-1)).toEqual([1200, 1200]);
+
+    lines.length = 0;
+    klineRequests.length = 0;
+    const again = await downloadHistory('binance', 'BTCUSDT-PERP.BINANCE', '1m', flags, (l) => lines.push(l));
+    expect(klineRequests).toEqual([]);
+    expect(again).toMatchObject({ sourceCalls: 0, stored: 0, registered: false });
+    expect(lines).toEqual([
+      'the store already holds BTCUSDT-PERP.BINANCE-1-MINUTE-LAST from 2022-01-02T00:00:00Z to 2022-01-02T20:00:00Z: nothing asked of binance',
+    ]);
+
+    // A wider range asks only for the two ends the store lacks.
+    lines.length = 0;
+    const wider = await downloadHistory(
+      'binance',
+      'BTC/USDT:USDT',
+      '1m',
+      { ...flags, from: '2022-01-01T23:00', to: '2022-01-02T21:00' },
+      (l) => lines.push(l),
+    );
+    expect(wider).toMatchObject({ sourceCalls: 2, received: 120, stored: 120 });
+    expect(klineRequests).toHaveLength(2);
+
+    lines.length = 0;
+    expect(await dataLsCommand({ dataDir, json: true }, (l) => lines.push(l))).toBe(0);
+    expect(JSON.parse(lines[0]!)).toEqual([
+      {
+        instrument_id: 'BTCUSDT-PERP.BINANCE',
+        kind: 'bars',
+        bar_type: 'BTCUSDT-PERP.BINANCE-1-MINUTE-LAST',
+        first: '2022-01-01T23:01:00.000000000Z',
+        last: '2022-01-02T21:00:00.000000000Z',
+        rows: 1320,
+      },
+    ]);
+  });
+
+  it.skipIf(pgUrl.skipReason !== undefined)(
+    'downloads into PostgreSQL with --database-url, and serves the repeat from it',
+    async () => {
+      const db = `qubit_t_download_${process.pid}`;
+      const admin = async (sql: string) => {
+        const c = new pg.Client({ connectionString: pgUrl.value });
+        await c.connect();
+        try {
+          await c.query(sql);
+        } finally {
+          await c.end();
+        }
+      };
+      await admin(`drop database if exists ${db} with (force)`);
+      await admin(`create database ${db}`);
+      try {
+        const url = new URL(pgUrl.value!);
+        url.pathname = `/${db}`;
+        const flags = {
+          dataDir: join(work, 'unused'),
+          databaseUrl: url.toString(),
+          from: '2022-01-05T00:00',
+          to: '2022-01-05T12:00',
+          venueUrl: server.http,
+        };
+        const minutes = await downloadHistory('binance', 'BTC/USDT:USDT', '1m', flags, () => {});
+        expect(minutes).toMatchObject({ registered: true, stored: 720, received: 720, sourceCalls: 1 });
+        klineRequests.length = 0;
+        const again = await downloadHistory('binance', 'BTC/USDT:USDT', '1m', flags, () => {});
+        expect(again).toMatchObject({ sourceCalls: 0, stored: 0 });
+        expect(klineRequests).toEqual([]);
+      } finally {
+        await admin(`drop database if exists ${db} with (force)`);
+      }
+    },
+  );
+
+  it('says the venue refused, exits 1 and records nothing as covered', async () => {
+    const dataDir = join(work, 'download-refused');
+    const lines: string[] = [];
+    refuse = true;
+    try {
+      const code = await dataDownloadCommand(
+        'binance',
+        'BTC/USDT:USDT',
+        '5m',
+        { dataDir, from: '2022-01-03', to: '2022-01-04', venueUrl: server.http },
+        (l) => lines.push(l),
+        () => {},
+      );
+      expect(code).toBe(1);
+    } finally {
+      refuse = false;
+    }
+    expect(lines.at(-1)).toMatch(
+      /^download failed: history of BTCUSDT-PERP.BINANCE-5-MINUTE-LAST from binance \(exchange error\): .*Invalid symbol/,
+    );
+    const store = await openStore({ dataDir: join(dataDir, 'pglite') });
+    try {
+      expect(await store.sql.query('SELECT * FROM history_spans')).toEqual([]);
+      expect(await store.marketData.coverage()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a bad venue, timeframe, range or venue URL before asking anything', async () => {
+    const dataDir = join(work, 'download-bad');
+    const flags = { dataDir, from: '2022-01-02', to: '2022-01-03', venueUrl: server.http };
+    const print = () => {};
+    klineRequests.length = 0;
+    await expect(downloadHistory('kraken', 'BTC/USD', '1m', flags, print)).rejects.toThrow(
+      'data download: venue "kraken" is not one of binance, bybit, okx, bitget, gate',
+    );
+    await expect(downloadHistory('binance', 'BTC/USDT', 'banana', flags, print)).rejects.toThrow(
+      /timeframe: expected a timeframe such as 1m/,
+    );
+    await expect(
+      downloadHistory('binance', 'BTC/USDT', '1m', { ...flags, from: '2022-01-04' }, print),
+    ).rejects.toThrow('data download: --from (2022-01-04) must be before --to (2022-01-03)');
+    await expect(
+      downloadHistory('binance', 'BTC/USDT', '1m', { ...flags, from: 'yesterday' }, print),
+    ).rejects.toThrow(/--from: "yesterday" is not an ISO-8601 timestamp/);
+    await expect(
+      downloadHistory('binance', 'BTC/USDT', '1m', { ...flags, venueUrl: 'ftp://mirror' }, print),
+    ).rejects.toThrow(/--venue-url: expected an origin/);
+    await expect(downloadHistory('binance', 'NOPE/USDT', '1m', flags, print)).rejects.toThrow(
+      /"NOPE\/USDT" is not a market of binance/,
+    );
+    expect(klineRequests).toEqual([]);
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
   });
 });

@@ -8,13 +8,40 @@ import {
 } from '@qubit/adapter-data-files';
 import {
   barTypeToString,
+  instrumentFromSpec,
   instrumentToSpec,
+  ModelError,
+  isoToNanos,
   nanosToIso,
   type Instrument,
   type InstrumentId,
 } from '@qubit/model';
-import { MarketDataWriter, openStore, type MarketDataCoverage, type Store } from '@qubit/store-postgres';
-import type { Command } from 'commander';
+import {
+  HistoryFetchError,
+  HistoricalCache,
+  historyBarType,
+  type HistoryFill,
+  type HistorySource,
+} from '@qubit/service-marketdata';
+import {
+  HistorySpansRepository,
+  MarketDataWriter,
+  openStore,
+  type MarketDataCoverage,
+  type Store,
+} from '@qubit/store-postgres';
+import {
+  CCXT_VENUES,
+  OhlcvHistoryError,
+  checkVenueId,
+  createCcxtExchange,
+  fetchOhlcvRange,
+  loadInstrumentSpecs,
+  redirectCcxtUrls,
+  venueName,
+} from '@qubit/venue-ccxt';
+import { Option, type Command } from 'commander';
+import { progressReporter } from './progress.js';
 import { shippedInstrument } from './account-flags.js';
 import { UsageError } from './bot-scaffold.js';
 import { storeLocation, type StoreFlags } from './store-flags.js';
@@ -27,6 +54,25 @@ export interface DataImportFlags extends StoreFlags {
 export interface DataLsFlags extends StoreFlags {
   /** One JSON array instead of the table (--json). */
   readonly json?: boolean;
+}
+
+export interface DataDownloadFlags extends StoreFlags {
+  /** Start of the range (--from): ISO-8601, UTC when no zone is given. */
+  readonly from: string;
+  /** End of the range (--to), now when absent. */
+  readonly to?: string;
+  /**
+   * Origin of the venue's REST API (hidden --venue-url, QUBIT_VENUE_URL): for tests against a local server
+   * and for mirrors; every ccxt endpoint of the venue is rewritten to it, keeping the paths.
+   */
+  readonly venueUrl?: string;
+}
+
+/** What one download did. */
+export interface DataDownloadResult extends HistoryFill {
+  readonly instrumentId: InstrumentId;
+  /** Whether the instrument was added to the registry by this download. */
+  readonly registered: boolean;
 }
 
 /** What one import did. */
@@ -165,11 +211,178 @@ export async function dataLsCommand(flags: DataLsFlags, print: (line: string) =>
   return 0;
 }
 
+/**
+ * `qubit data download <venue> <symbol> <timeframe> --from --to`: the bars of the range through the historical
+ * cache — what the store already covers is not asked again, the rest is paged out of the venue's OHLCV
+ * history, stored, and recorded as covered. Registers the instrument from the venue's markets when the
+ * store does not know it. Returns the exit code: 0, or 1 when the venue failed (what was finished stays).
+ */
+export async function dataDownloadCommand(
+  venue: string,
+  symbol: string,
+  timeframe: string,
+  flags: DataDownloadFlags,
+  print: (line: string) => void,
+  progress: (done: number, total: number) => void = progressReporter('download'),
+): Promise<number> {
+  try {
+    await downloadHistory(venue, symbol, timeframe, flags, print, progress);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof HistoryFetchError)) throw err;
+    print(`download failed: ${err.message}${err.retryable ? ' (try again later)' : ''}`);
+    return 1;
+  }
+}
+
+/** The download itself, for callers that want the counts. */
+export async function downloadHistory(
+  venue: string,
+  symbol: string,
+  timeframe: string,
+  flags: DataDownloadFlags,
+  print: (line: string) => void,
+  progress?: (done: number, total: number) => void,
+): Promise<DataDownloadResult> {
+  let exchangeId;
+  try {
+    exchangeId = checkVenueId(venue.toLowerCase(), 'venue');
+  } catch {
+    throw new UsageError(`data download: venue "${venue}" is not one of ${CCXT_VENUES.join(', ')}`);
+  }
+  if (flags.from === undefined) throw new UsageError('data download: --from is required');
+  const from = isoToNanos(flags.from, '--from');
+  const to = flags.to === undefined ? BigInt(Date.now()) * 1_000_000n : isoToNanos(flags.to, '--to');
+  if (from >= to)
+    throw new UsageError(`data download: --from (${flags.from}) must be before --to (${flags.to ?? 'now'})`);
+  // The series is checked before anything is asked of the venue or opened in the store.
+  const probe = historyBarType(`X.${venueName(exchangeId)}`, timeframe);
+  const exchange = createCcxtExchange(exchangeId);
+  try {
+    if (flags.venueUrl !== undefined && flags.venueUrl !== '') {
+      const origin = flags.venueUrl.replace(/\/+$/, '');
+      if (!/^https?:\/\/[^/]+$/.test(origin)) {
+        throw new UsageError(
+          `--venue-url: expected an origin such as http://127.0.0.1:8080, got ${flags.venueUrl}`,
+        );
+      }
+      await redirectCcxtUrls(exchange, { http: origin, ws: origin.replace(/^http/, 'ws') });
+    }
+    const wanted =
+      symbol.includes('/') || symbol.includes('.') ? symbol : `${symbol}.${venueName(exchangeId)}`;
+    const [spec] = await venueCall(exchangeId, wanted, `loading the markets of ${exchangeId}`, () =>
+      loadInstrumentSpecs(exchange, exchangeId, [wanted]),
+    );
+    const instrument = instrumentFromSpec(spec!, `${exchangeId} market ${symbol}`);
+    const barType = historyBarType(instrument.id, { ...probe, instrumentId: instrument.id });
+    const location = storeLocation(flags);
+    const store = await openStore(location);
+    const writer = new MarketDataWriter(store.sql, {
+      ...('url' in location ? { url: location.url } : {}),
+      flushIntervalMs: 0,
+    });
+    try {
+      const known = await store.instruments.get(instrument.id);
+      if (!known) {
+        await store.instruments.upsert(instrument);
+        print(`registered instrument ${instrument.id}`);
+      }
+      const cache = new HistoricalCache({
+        reader: store.marketData,
+        writer,
+        spans: new HistorySpansRepository(store.sql),
+        source: ccxtHistorySource(exchange),
+      });
+      const fill = await cache.fill(instrument.id, from, to, barType, {
+        ...(progress ? { onProgress: (p) => progress(p.done, p.total) } : {}),
+      });
+      const series = barTypeToString(barType);
+      if (fill.sourceCalls === 0) {
+        print(
+          `the store already holds ${series} from ${shortIso(fill.from)} to ${shortIso(fill.to)}: nothing asked of ${exchangeId}`,
+        );
+      } else {
+        print(
+          `stored ${count(fill.stored)} new bars of ${series} (${count(fill.received)} received from ${exchangeId}, ` +
+            `${count(fill.received - fill.stored)} already stored)`,
+        );
+      }
+      if (fill.coveredTo < fill.to) {
+        print(
+          `note: ${exchangeId} has no closed bar after ${shortIso(fill.coveredTo)} yet; the rest is asked for next time`,
+        );
+      }
+      return { ...fill, instrumentId: instrument.id, registered: !known };
+    } finally {
+      await writer.close().catch(() => undefined);
+      await store.close();
+    }
+  } finally {
+    await exchange.close().catch(() => undefined);
+  }
+}
+
+type CcxtExchange = ReturnType<typeof createCcxtExchange>;
+
+/** fetchOhlcvRange as the cache's HistorySource; its errors keep ccxt's network/exchange split. */
+function ccxtHistorySource(exchange: CcxtExchange): HistorySource {
+  return {
+    name: exchange.id,
+    fetchBars: async (r) => {
+      try {
+        return await fetchOhlcvRange(exchange, r.instrumentId, r.barType, r.from, r.to, {
+          ...(r.onProgress ? { onProgress: r.onProgress } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof OhlcvHistoryError)) throw err;
+        throw new HistoryFetchError(
+          exchange.id,
+          err.retryable ? 'network' : 'exchange',
+          err.barType,
+          err.message,
+          {
+            cause: err,
+          },
+        );
+      }
+    },
+  };
+}
+
+/** A venue call before the cache takes over (loading markets), its failure said as the cache says its own. */
+async function venueCall<T>(venue: string, series: string, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ModelError) throw err;
+    const e = err as { name?: string; message?: string };
+    throw new HistoryFetchError(
+      venue,
+      isNetworkError(err) ? 'network' : 'exchange',
+      series,
+      `${what}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+      { cause: err },
+    );
+  }
+}
+
+/** ccxt's NetworkError or a subclass (timeout, rate limit, maintenance), told apart without importing ccxt here. */
+function isNetworkError(err: unknown): boolean {
+  for (
+    let p = err === null || typeof err !== 'object' ? null : Object.getPrototypeOf(err);
+    p;
+    p = Object.getPrototypeOf(p)
+  ) {
+    if ((p as { constructor?: { name?: string } }).constructor?.name === 'NetworkError') return true;
+  }
+  return false;
+}
+
 /** Adds `qubit data import` and `qubit data ls` to the program; each action reports its exit code through `setCode`. */
 export function registerDataCommands(program: Command, setCode: (code: number) => void): void {
   const data = program
     .command('data')
-    .description('market data in the store: import files, list what is stored');
+    .description('market data in the store: import files, download history from venues, list what is stored');
   const storeOptions = (c: Command): Command =>
     c
       .option(
@@ -202,6 +415,25 @@ export function registerDataCommands(program: Command, setCode: (code: number) =
       .option('--json', 'print one JSON array'),
   ).action(async (o: DataLsFlags) => {
     setCode(await dataLsCommand(o, (line) => console.log(line)));
+  });
+  storeOptions(
+    data
+      .command('download <venue> <symbol> <timeframe>')
+      .description(
+        `fetch a range of bars from a venue (${CCXT_VENUES.join(', ')}) into the store, e.g. binance BTC/USDT 1m; what is stored already is not fetched again`,
+      )
+      .requiredOption('--from <time>', 'start, ISO-8601 (UTC when no zone): 2024-01-01 or 2024-01-01T12:00')
+      .option('--to <time>', 'end, ISO-8601 (now when absent)')
+      .addOption(
+        new Option(
+          '--venue-url <origin>',
+          "the venue's REST origin instead of its own: for tests and mirrors",
+        )
+          .env('QUBIT_VENUE_URL')
+          .hideHelp(),
+      ),
+  ).action(async (venue: string, symbol: string, timeframe: string, o: DataDownloadFlags) => {
+    setCode(await dataDownloadCommand(venue, symbol, timeframe, o, (line) => console.log(line)));
   });
 }
 

@@ -8,3 +8,4 @@ export * from './ccxt-venues.js';
 export * from './parse.js';
 export * from './recording.js';
 export * from './venue-message-error.js';
+export * from './ohlcv-history.js';

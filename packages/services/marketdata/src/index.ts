@@ -10,3 +10,5 @@ export * from './registry/instrument-registry.js';
 export * from './market-data-service.js';
 export * from './features/feature-writer.js';
 export * from './feeds/replay-feed.js';
+export * from './powerscreen/index.js';
+export * from './history/index.js';
