@@ -10,11 +10,15 @@ const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const GEN = 'packages/services/marketdata/src/gen';
 const BIN = join(ROOT, 'node_modules', '.bin');
 const env = { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}` };
+const BUF = join(ROOT, 'proto', 'buf.mjs');
+/** buf through proto/buf.mjs, which finds the binary of this platform. */
+const buf = (args: readonly string[]) =>
+  spawnSync(process.execPath, [BUF, ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 function bufMissing(): string | undefined {
-  if (!existsSync(join(BIN, 'buf'))) return 'buf is not installed (npm install adds @bufbuild/buf)';
-  const r = spawnSync('buf', ['--version'], { cwd: ROOT, env, encoding: 'utf8' });
-  return r.status === 0 ? undefined : `buf does not run here: ${r.error?.message ?? r.stderr}`;
+  if (!existsSync(BUF)) return 'proto/buf.mjs is missing';
+  const r = buf(['--version']);
+  return r.status === 0 ? undefined : `buf does not run here: ${r.error?.message ?? r.stderr.trim()}`;
 }
 const missing = bufMissing();
 if (missing !== undefined) console.warn(`skipping the regeneration check: ${missing}`);
@@ -36,13 +40,9 @@ describe.skipIf(missing !== undefined)('the committed protobuf code', () => {
   it('is what `npm run proto` generates from proto/ today', async () => {
     const out = await mkdtemp(join(tmpdir(), 'qubit-proto-'));
     dirs.push(out);
-    const lint = spawnSync('buf', ['lint'], { cwd: ROOT, env, encoding: 'utf8' });
+    const lint = buf(['lint']);
     expect(lint.stdout + lint.stderr).toBe('');
-    const gen = spawnSync('buf', ['generate', '--template', 'buf.gen.yaml', '-o', out], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    const gen = buf(['generate', '--template', 'buf.gen.yaml', '-o', out]);
     expect(gen.stderr).toBe('');
     expect(gen.status).toBe(0);
     const finish = spawnSync(process.execPath, ['proto/finish-generated.mjs', join(out, GEN)], {
