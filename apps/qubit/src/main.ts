@@ -11,6 +11,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDataCommands } from './commands/data.js';
 import { runDemo } from './commands/demo.js';
 import { registerReconciliationCommands } from './commands/reconciliation.js';
+import { registerServeCommand } from './commands/serve.js';
 import { tradeCommand, type TradeFlags } from './commands/trade.js';
 import { venueSimCommand, type VenueSimFlags } from './commands/venue-sim.js';
 
@@ -208,6 +209,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReconciliationCommands(program, (c) => (code = c));
   registerDataCommands(program, (c) => (code = c));
   registerConfigCommands(program, (c) => (code = c));
+  registerServeCommand(program, (c) => (code = c));
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

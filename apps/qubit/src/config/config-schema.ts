@@ -42,6 +42,10 @@ export const ConfigSchema = z
           .default(['1s', '1m', '5m', '15m', '1h', '1d']),
         /** Seed of the synthetic feed: one value repeats a whole offline session. */
         synthetic_seed: z.number().int().default(1),
+        /** Where the synthetic market starts, per instrument, when the store has no last price for it. */
+        synthetic_start_prices: z
+          .record(z.string(), z.number().positive())
+          .default({ 'BTCUSDT.BINANCE': 60_000, 'ETHUSDT.BINANCE': 3_000 }),
       })
       .strict()
       .default({
@@ -49,6 +53,7 @@ export const ConfigSchema = z
         instruments: ['BTCUSDT.BINANCE', 'ETHUSDT.BINANCE'],
         timeframes: ['1s', '1m', '5m', '15m', '1h', '1d'],
         synthetic_seed: 1,
+        synthetic_start_prices: { 'BTCUSDT.BINANCE': 60_000, 'ETHUSDT.BINANCE': 3_000 },
       }),
     backups: z
       .object({
