@@ -1,9 +1,31 @@
 import { BotId } from '@qubit/model';
 import { botUuid } from './bot-uuid.js';
-import { BOT_PHASES, type BotPhase, type BotStatus, type StoredBotStatus } from './bots-repository.js';
 import type { SqlClient } from './sql-client.js';
 import { optText } from './sql-values.js';
 import { StoreError } from './store-error.js';
+
+export const BOT_PHASES = ['starting', 'running', 'stopping', 'stopped', 'error', 'forced_stop'] as const;
+export type BotPhase = (typeof BOT_PHASES)[number];
+
+/** How a bot is doing (seed 000's `bot_status`): one snapshot per bot, replaced whole by each report. */
+export interface BotStatus {
+  readonly botId: string;
+  readonly phase: BotPhase;
+  readonly reason?: string;
+  readonly imageRunning?: string;
+  readonly lastHeartbeat?: Date;
+  readonly p95TickMs?: number;
+  readonly intentsPerS?: number;
+  readonly strategy?: string;
+  readonly version?: string;
+  readonly cfgHash?: string;
+  readonly configRev?: number;
+}
+
+export interface StoredBotStatus extends BotStatus {
+  readonly botUuid: string;
+  readonly updatedAt: Date;
+}
 
 /** One heartbeat's figures; the phase and the rest of the status stay as they are. */
 export interface BotHeartbeat {

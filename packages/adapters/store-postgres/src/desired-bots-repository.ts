@@ -1,9 +1,35 @@
 import { BotId } from '@qubit/model';
 import { botUuid } from './bot-uuid.js';
-import type { DesiredBot, DesiredBotInput } from './bots-repository.js';
 import type { SqlClient } from './sql-client.js';
 import { jsonText, requireText } from './sql-values.js';
 import { StoreError } from './store-error.js';
+
+/** What should run (seed 000's `desired_bots`). */
+export interface DesiredBot {
+  readonly botId: string;
+  readonly botUuid: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly image: string;
+  readonly enabled: boolean;
+  readonly config: unknown;
+  readonly configRev: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface DesiredBotInput {
+  readonly botId: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly image: string;
+  /** False for a new bot when absent; unchanged for an existing one. */
+  readonly enabled?: boolean;
+  /** A JSON object. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** When absent: 1 for a new bot, and one more whenever the image or the config changes. */
+  readonly configRev?: number;
+}
 
 /** What an upsert did: the stored desired state and whether its revision moved (a rollout is due). */
 export interface DesiredBotUpsert {
