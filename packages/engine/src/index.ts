@@ -4,6 +4,7 @@ export * from './bus/topics.js';
 export * from './clock/clock.js';
 export * from './clock/test-clock.js';
 export * from './clock/live-clock.js';
+export * from './clock/backoff.js';
 export * from './cache/cache.js';
 export * from './ids/id-generator.js';
 export * from './orders/order.js';

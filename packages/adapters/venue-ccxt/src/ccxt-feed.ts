@@ -1,3 +1,5 @@
+import { Backoff, type BackoffOptions } from '@qubit/engine';
+import { FEED_BACKOFF } from './feed-backoff.js';
 import type { Clock, Feed, FeedState, FeedStatus, FeedSubscription } from '@qubit/engine';
 import {
   BarAggregation,
@@ -10,7 +12,6 @@ import {
   type UnixNanos,
 } from '@qubit/model';
 import { ExchangeError, InvalidNonce, NetworkError, type Exchange, type OHLCV } from 'ccxt';
-import { Backoff, type BackoffOptions } from './backoff.js';
 import { barFromCcxt, bookFromCcxt, quoteFromBook, tradeFromCcxt, type MapContext } from './ccxt-data.js';
 import { marketOfInstrument } from './ccxt-markets.js';
 import { checkVenueId, createCcxtExchange, type CcxtVenueId } from './ccxt-venues.js';
@@ -95,7 +96,7 @@ export class CcxtFeed implements Feed {
     }
     this.bookDepth = depth;
     // Checked at construction so that a bad setting fails at wiring, not at the first reconnect.
-    new Backoff(o.backoff, o.random, `${this.name}.backoff`);
+    new Backoff(o.backoff ?? {}, FEED_BACKOFF, o.random ?? Math.random, `${this.name}.backoff`);
     this.timerName = `feed:${this.name}:stale`;
   }
 
@@ -211,7 +212,12 @@ export class CcxtFeed implements Feed {
   }
 
   private run(sub: Subscription, key: string, once: () => Promise<void>): void {
-    const backoff = new Backoff(this.o.backoff, this.o.random, `${this.name}.backoff`);
+    const backoff = new Backoff(
+      this.o.backoff ?? {},
+      FEED_BACKOFF,
+      this.o.random ?? Math.random,
+      `${this.name}.backoff`,
+    );
     const loop = (async () => {
       while (this.running && sub.active) {
         try {

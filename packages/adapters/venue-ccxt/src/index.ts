@@ -1,4 +1,4 @@
-export * from './backoff.js';
+export * from './feed-backoff.js';
 export * from './binance-book-sync.js';
 export * from './book-levels.js';
 export * from './ccxt-data.js';

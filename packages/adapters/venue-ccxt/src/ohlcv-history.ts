@@ -1,3 +1,5 @@
+import { Backoff, type BackoffOptions } from '@qubit/engine';
+import { FEED_BACKOFF } from './feed-backoff.js';
 import {
   BarAggregation,
   ModelError,
@@ -10,7 +12,6 @@ import {
   type UnixNanos,
 } from '@qubit/model';
 import ccxt, { type Exchange, type OHLCV } from 'ccxt';
-import { Backoff, type BackoffOptions } from './backoff.js';
 import { barFromCcxt } from './ccxt-data.js';
 import { marketOfInstrument } from './ccxt-markets.js';
 import { checkVenueId, type CcxtVenueId } from './ccxt-venues.js';
@@ -132,7 +133,7 @@ export async function fetchOhlcvRange(
   const step = Number(stepNs / NANOS_PER_MILLI);
   const nowMs = options.nowMs ?? (() => exchange.milliseconds());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const backoff = new Backoff(options.backoff, Math.random, 'options.backoff');
+  const backoff = new Backoff(options.backoff ?? {}, FEED_BACKOFF, Math.random, 'options.backoff');
   const failure = (retryable: boolean, message: string, cause?: unknown) =>
     new OhlcvHistoryError(venue, name, retryable, message, cause === undefined ? {} : { cause });
 

@@ -6,6 +6,7 @@ import type {
   VenuePosition,
   VenueQueries,
 } from '@qubit/engine';
+import { Backoff, type BackoffOptions } from '@qubit/engine';
 import {
   ModelError,
   WireDecodeError,
@@ -45,8 +46,10 @@ import {
   decodeOrder,
   decodePositions,
 } from './query-codecs.js';
-import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff.js';
 import { ExchangeError, NetworkError, type VenueErrorContext } from './venue-errors.js';
+
+/** Reconnect delays of the venue link: 100 ms doubling to 5 s (a venue process restarts in seconds). */
+const RECONNECT_DEFAULTS = { initialMs: 100, maxMs: 5000 };
 
 export interface RemoteVenueClientOptions {
   /** The venue's base address, e.g. "http://127.0.0.1:7070" (what `qubit venue sim` prints). */
@@ -119,7 +122,7 @@ export class RemoteVenueClient implements ExecutionClient, VenueQueries {
   private readonly timeoutMs: number;
   private readonly ctx: DecodeContext & { readonly registry?: WireRegistry };
   private readonly registry: WireRegistry | undefined;
-  private readonly backoff: ReconnectBackoff;
+  private readonly backoff: Backoff;
   private readonly stopAll = new AbortController();
   private readonly connectionListeners = new Set<ConnectionListener>();
   private readonly marketListeners = new Set<MarketDataListener>();
@@ -180,7 +183,12 @@ export class RemoteVenueClient implements ExecutionClient, VenueQueries {
       ...(options.instruments !== undefined ? { instruments: options.instruments } : {}),
       ...(options.registry !== undefined ? { registry: options.registry } : {}),
     };
-    this.backoff = new ReconnectBackoff(options.reconnect, options.random, 'options.reconnect');
+    this.backoff = new Backoff(
+      options.reconnect ?? {},
+      RECONNECT_DEFAULTS,
+      options.random ?? Math.random,
+      'options.reconnect',
+    );
   }
 
   // ---- ExecutionClient -------------------------------------------------------------------------
@@ -363,7 +371,7 @@ export class RemoteVenueClient implements ExecutionClient, VenueQueries {
     command: TradingCommand,
     attempts: number,
   ): Promise<void> {
-    const backoff = new ReconnectBackoff({ initialMs: 50, maxMs: 1000 });
+    const backoff = new Backoff({ initialMs: 50, maxMs: 1000 }, RECONNECT_DEFAULTS, Math.random);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.request(c, Routes.commands, { method: 'POST', body });
@@ -390,7 +398,7 @@ export class RemoteVenueClient implements ExecutionClient, VenueQueries {
     path: string,
     notFoundIsAnswer = false,
   ): Promise<{ status: number; body: unknown }> {
-    const backoff = new ReconnectBackoff({ initialMs: 50, maxMs: 500 });
+    const backoff = new Backoff({ initialMs: 50, maxMs: 500 }, RECONNECT_DEFAULTS, Math.random);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.request(c, path, { method: 'GET' }, notFoundIsAnswer);

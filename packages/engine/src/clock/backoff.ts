@@ -1,29 +1,32 @@
 import { ModelError } from '@qubit/model';
 
 export interface BackoffOptions {
-  /** Delay before the first retry, in milliseconds (default 100). */
+  /** Delay before the first retry, in milliseconds (the caller's default when absent). */
   readonly initialMs?: number;
-  /** The delay never grows beyond this (default 5000). */
+  /** The delay never grows beyond this. */
   readonly maxMs?: number;
 }
 
 /**
- * Exponential backoff with full jitter: the n-th delay is drawn uniformly from [cap/2, cap] with cap =
- * min(maxMs, initialMs·2ⁿ). The jitter keeps many clients that lost the same venue from reconnecting in
- * lockstep; the floor of cap/2 keeps a client from hammering a venue that is still down.
+ * Exponential backoff with jitter, for anything that reconnects or retries (venue links, feeds, history
+ * downloads): the n-th delay is drawn uniformly from [cap/2, cap], cap = min(maxMs, initialMs·2ⁿ). The
+ * jitter keeps many clients that lost the same venue from reconnecting in lockstep; the floor of cap/2
+ * keeps one from hammering a venue that is still down. The random source is the caller's, so the kernel
+ * stays deterministic and tests can pin it.
  */
-export class ReconnectBackoff {
+export class Backoff {
   readonly initialMs: number;
   readonly maxMs: number;
   private attempt = 0;
 
   constructor(
-    options: BackoffOptions = {},
-    private readonly random: () => number = Math.random,
-    field = 'reconnect',
+    options: BackoffOptions,
+    defaults: Required<BackoffOptions>,
+    private readonly random: () => number,
+    field = 'backoff',
   ) {
-    const initialMs = options.initialMs ?? 100;
-    const maxMs = options.maxMs ?? 5000;
+    const initialMs = options.initialMs ?? defaults.initialMs;
+    const maxMs = options.maxMs ?? defaults.maxMs;
     if (!Number.isFinite(initialMs) || initialMs <= 0) {
       throw new ModelError(
         `${field}.initialMs`,
@@ -44,7 +47,7 @@ export class ReconnectBackoff {
     return cap / 2 + this.random() * (cap / 2);
   }
 
-  /** After a success: the next failure waits `initialMs` again. */
+  /** After a success the next failure waits `initialMs` again. */
   reset(): void {
     this.attempt = 0;
   }
