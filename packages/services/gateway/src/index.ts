@@ -1,0 +1,2 @@
+// The gateway role: authentication, scopes and audit now; the REST and WebSocket server on top next.
+export * from './auth/index.js';
