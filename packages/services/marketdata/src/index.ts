@@ -12,3 +12,4 @@ export * from './features/feature-writer.js';
 export * from './feeds/replay-feed.js';
 export * from './powerscreen/index.js';
 export * from './history/index.js';
+export * from './feeds/clock-driven-feed.js';

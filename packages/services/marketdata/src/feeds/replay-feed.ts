@@ -1,5 +1,6 @@
-import type { Clock, Feed, FeedStatus, FeedSubscription } from '@qubit/engine';
+import type { Clock, FeedSubscription } from '@qubit/engine';
 import { ModelError, TradeId, type InstrumentId, type MarketData, type UnixNanos } from '@qubit/model';
+import { ClockDrivenFeed } from './clock-driven-feed.js';
 
 export interface ReplayFeedOptions {
   readonly clock: Clock;
@@ -32,24 +33,14 @@ interface Playing {
  * instrument, merged in time order. At speed 1 the data is restamped to the present by a constant
  * shift, so a paper session on a recording behaves like a live one; faster, it keeps its own times.
  */
-export class ReplayFeed implements Feed {
-  readonly name: string;
+export class ReplayFeed extends ClockDrivenFeed {
   readonly source = 'replay' as const;
   private readonly playing = new Map<InstrumentId, Playing>();
-  private readonly dataListeners: ((d: MarketData) => void)[] = [];
-  private readonly statusListeners: ((s: FeedStatus) => void)[] = [];
   private readonly speed: number;
   private readonly restamp: boolean;
-  private readonly intervalNs: bigint;
-  private running = false;
-  private stopped = false;
-  private events = 0;
-  private rejected = 0;
-  private lastEventAt: UnixNanos | undefined;
-  private detail: string | undefined;
 
   constructor(private readonly o: ReplayFeedOptions) {
-    this.name = o.name ?? 'replay';
+    super(o.name ?? 'replay', o.clock, o.intervalMs ?? 100);
     this.speed = o.speed ?? 1;
     if (
       typeof this.speed !== 'number' ||
@@ -64,14 +55,6 @@ export class ReplayFeed implements Feed {
       throw new ModelError(`${this.name}.restamp`, 'only a replay at speed 1 can be moved to the present');
     }
     if (o.loop && !this.restamp) throw new ModelError(`${this.name}.loop`, 'a loop needs restamped times');
-    const ms = o.intervalMs ?? 100;
-    if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) {
-      throw new ModelError(
-        `${this.name}.intervalMs`,
-        `must be a whole number of ms in [1, 60000], got ${String(ms)}`,
-      );
-    }
-    this.intervalNs = BigInt(ms) * 1_000_000n;
     for (const [id, data] of Object.entries(o.recordings)) {
       for (let i = 1; i < data.length; i++) {
         if (data[i]!.tsEvent < data[i - 1]!.tsEvent) {
@@ -88,20 +71,12 @@ export class ReplayFeed implements Feed {
       throw new ModelError(`${this.name}.recordings.${id}`, 'there is no recording of this instrument');
     if (data.length === 0) throw new ModelError(`${this.name}.recordings.${id}`, 'the recording is empty');
     if (this.playing.has(id)) return;
-    this.playing.set(id, { data, startAt: this.o.clock.now(), next: 0, lap: 0 });
+    this.playing.set(id, { data, startAt: this.clock.now(), next: 0, lap: 0 });
     this.publishStatus();
   }
 
   unsubscribe(instrumentId: InstrumentId): void {
     if (this.playing.delete(instrumentId)) this.publishStatus();
-  }
-
-  onData(listener: (d: MarketData) => void): void {
-    this.dataListeners.push(listener);
-  }
-
-  onStatus(listener: (s: FeedStatus) => void): void {
-    this.statusListeners.push(listener);
   }
 
   /** True once every subscribed recording has played to its end (never, when looping). */
@@ -110,45 +85,15 @@ export class ReplayFeed implements Feed {
     return this.playing.size > 0;
   }
 
-  status(): FeedStatus {
-    return {
-      feed: this.name,
-      source: 'replay',
-      state: this.stopped ? 'stopped' : this.running ? 'live' : 'connecting',
-      instruments: [...this.playing.keys()],
-      events: this.events,
-      reconnects: 0,
-      gaps: 0,
-      rejected: this.rejected,
-      ...(this.lastEventAt !== undefined ? { lastEventAt: this.lastEventAt } : {}),
-      detail:
-        this.detail ?? `speed ${this.speed}×${this.restamp ? ', restamped to now' : ', recorded times'}`,
-    };
+  protected instrumentIds(): InstrumentId[] {
+    return [...this.playing.keys()];
   }
 
-  async start(): Promise<void> {
-    if (this.stopped) throw new ModelError(this.name, 'was stopped; create a new feed');
-    if (this.running) return;
-    this.running = true;
-    this.arm();
-    this.publishStatus();
+  protected override defaultDetail(): string {
+    return `speed ${this.speed}×${this.restamp ? ', restamped to now' : ', recorded times'}`;
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.running = false;
-    this.o.clock.cancelTimer(`feed:${this.name}`);
-    this.publishStatus();
-  }
-
-  private arm(): void {
-    this.o.clock.setTimer(`feed:${this.name}`, this.o.clock.now() + this.intervalNs, () => this.pump());
-  }
-
-  private pump(): void {
-    if (!this.running) return;
-    const now = this.o.clock.now();
+  protected draw(now: UnixNanos): MarketData[] {
     const due: { at: UnixNanos; d: MarketData }[] = [];
     for (const p of this.playing.values()) {
       for (;;) {
@@ -170,28 +115,11 @@ export class ReplayFeed implements Feed {
       }
     }
     if (this.playing.size > 1) due.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    for (const { d } of due) {
-      this.events++;
-      this.lastEventAt = d.tsEvent;
-      for (const l of this.dataListeners) {
-        try {
-          l(d);
-        } catch (err) {
-          this.rejected++;
-          this.detail = `a listener failed: ${(err as Error).message}`;
-        }
-      }
-    }
-    this.arm();
+    return due.map((x) => x.d);
   }
 
   private scaled(elapsed: bigint): bigint {
     return this.speed === 1 ? elapsed : BigInt(Math.round(Number(elapsed) / this.speed));
-  }
-
-  private publishStatus(): void {
-    const s = this.status();
-    for (const l of this.statusListeners) l(s);
   }
 }
 
